@@ -1,0 +1,36 @@
+/**
+ * Public API of the oci area: digests, descriptors, manifests, configs, runtime spec.
+ *
+ * @module
+ */
+export {
+  type Digest,
+  type DigestAlgorithm,
+  type ParsedDigest,
+  parseDigest,
+  toDigest,
+  isDigest,
+  digestOf,
+  DigestStream,
+  VerifyingStream,
+} from './digest.js';
+export {
+  MediaType,
+  type KnownMediaType,
+  type LayerCompression,
+  MANIFEST_MEDIA_TYPES,
+  INDEX_MEDIA_TYPES,
+  isManifestMediaType,
+  isIndexMediaType,
+  layerCompression,
+} from './media-types.js';
+export type {
+  Platform,
+  Descriptor,
+  ImageManifest,
+  ImageIndex,
+  ContainerConfig,
+  HistoryEntry,
+  ImageConfig,
+  LayoutIndex,
+} from './image-types.js';
