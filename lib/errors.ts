@@ -158,3 +158,35 @@ export class SyscallError extends RuntimeError {
 
 /** The compiled native addon is missing or cannot be loaded. */
 export class NativeLoadError extends OcikitError {}
+
+/**
+ * A command line that cannot be understood: an unknown flag, a missing or bad
+ * value, a wrong number of arguments. `code` is `ERR_CLI_USAGE` (or a more
+ * specific `ERR_CLI_*`); `verb` names the command whose help explains the usage.
+ */
+export class CliError extends OcikitError {
+  /** The verb being parsed, such as `run` or `volume create`, when known. */
+  readonly verb: string | undefined;
+
+  constructor(message: string, options: OcikitErrorOptions & { code?: string; verb?: string } = {}) {
+    super(options.code ?? 'ERR_CLI_USAGE', message, options);
+    this.verb = options.verb;
+  }
+}
+
+/** A volume that does not exist, is in use, or cannot be created, mounted or removed. */
+export class VolumeError extends OcikitError {
+  /** Name of the volume concerned, when there is one. */
+  readonly volume: string | undefined;
+
+  constructor(code: string, message: string, options: OcikitErrorOptions & { volume?: string } = {}) {
+    super(code, message, options);
+    this.volume = options.volume;
+  }
+}
+
+/** A container that cannot be found, configured or recorded as asked. */
+export class ContainerError extends OcikitError {}
+
+/** A snapshot (unpacked layer or container rootfs) that cannot be prepared, mounted or removed. */
+export class SnapshotError extends OcikitError {}

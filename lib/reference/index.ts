@@ -1,6 +1,8 @@
 /**
- * Public API of the reference area; lib/index.ts re-exports it.
+ * Public API of the reference area: Docker's image reference grammar.
  *
  * @module
  */
-export {};
+export { Reference, parseReference } from './reference.js';
+export { isLoopback } from './loopback.js';
+export { DEFAULT_TAG, DOCKER_HUB_DOMAIN, DOCKER_HUB_REGISTRY } from './grammar.js';

@@ -1,6 +1,15 @@
 /**
- * Public API of the volume area; lib/index.ts re-exports it.
+ * Public API of the volume area: named volumes of the local driver.
  *
  * @module
  */
-export {};
+export {
+  Volume,
+  ANONYMOUS_VOLUME_LABEL,
+  type VolumeCreateOptions,
+  type VolumeRemoveOptions,
+  type VolumeListOptions,
+  type VolumePruneOptions,
+  type VolumeInspect,
+} from './volume.js';
+export { VolumeError } from '../errors.js';
