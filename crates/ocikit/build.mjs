@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Builds the native side (`cargo build --release --offline --locked`) and puts the outputs where
+// lib/native/addon.ts looks for them: lib/native/ocikit.linux-<arch>.node and lib/native/ocikit-monitor.
+// The loader resolves `../../lib/native/` from its own file, so both lib/native (tests) and
+// dist/native (built package) find the same copy: nothing is copied into dist/.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const crateDir = dirname(fileURLToPath(import.meta.url));
+const repoDir = join(crateDir, '..', '..');
+const outDir = join(repoDir, 'lib', 'native');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(crateDir, 'target');
+const cargo = process.env.CARGO ?? 'cargo';
+
+function fail(message) {
+  console.error(`build:native: ${message}`);
+  process.exit(1);
+}
+
+if (process.platform !== 'linux') fail(`ocikit's native side runs on Linux only (this is ${process.platform})`);
+
+const probe = spawnSync(cargo, ['--version'], { encoding: 'utf8' });
+if (probe.error || probe.status !== 0) {
+  fail(`\`${cargo}\` was not found: install Rust's cargo (Debian: apt-get install cargo, or rustup)`);
+}
+
+const started = process.hrtime.bigint();
+const build = spawnSync(
+  cargo,
+  ['build', '--release', '--offline', '--locked', '--manifest-path', join(crateDir, 'Cargo.toml')],
+  { stdio: 'inherit', env: { ...process.env, CARGO_TARGET_DIR: targetDir } },
+);
+if (build.error) fail(`cannot run cargo: ${build.error.message}`);
+if (build.status !== 0) fail(`cargo build failed (exit ${build.status ?? build.signal})`);
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+const release = join(targetDir, 'release');
+const outputs = [
+  { from: join(release, 'libocikit.so'), to: join(outDir, `ocikit.linux-${process.arch}.node`), mode: 0o644 },
+  { from: join(release, 'ocikit-monitor'), to: join(outDir, 'ocikit-monitor'), mode: 0o755 },
+];
+mkdirSync(outDir, { recursive: true });
+for (const { from, to, mode } of outputs) {
+  if (!existsSync(from)) fail(`cargo succeeded but ${relative(repoDir, from)} is missing`);
+  // copy then rename: a process that has the old addon mapped keeps a valid file
+  const tmp = `${to}.tmp-${process.pid}`;
+  copyFileSync(from, tmp);
+  chmodSync(tmp, mode);
+  renameSync(tmp, to);
+  console.log(`build:native: ${relative(repoDir, to)} (${(statSync(to).size / 1024).toFixed(0)} KiB)`);
+}
+console.log(`build:native: cargo build took ${seconds.toFixed(2)} s`);

@@ -1,0 +1,80 @@
+/**
+ * Loads the compiled addon (the only place that does) and declares the narrow binding it exports.
+ *
+ * The build (`npm run build:native`) puts `ocikit.linux-<arch>.node` and `ocikit-monitor` in
+ * `lib/native/`. They are found relative to this module as `../../lib/native/`, which names the same
+ * directory from `lib/native/` (sources under ts-jest) and from `dist/native/` (the built package).
+ *
+ * @internal
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { NativeLoadError } from '../errors.js';
+import { logger } from '../log.js';
+
+const log = logger('native');
+
+/** `uname(2)` fields as the addon returns them. */
+export interface NativeUname {
+  sysname: string;
+  nodename: string;
+  release: string;
+  version: string;
+  machine: string;
+}
+
+/** The functions the addon exports; arguments are checked again in Rust. */
+export interface NativeBinding {
+  uname(): NativeUname;
+  ids(): { uid: number; euid: number };
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Buffer | string, flags: number): void;
+  lgetxattr(path: string, name: string): Buffer | null;
+  llistxattr(path: string): string[];
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
+  umount2(target: string, flags: number): void;
+}
+
+/** Directory holding the addon and the monitor binary. */
+export function nativeDir(): string {
+  return fileURLToPath(new URL('../../lib/native/', import.meta.url));
+}
+
+/** File name of the addon for this platform and CPU. */
+export function addonFileName(): string {
+  return `ocikit.${process.platform}-${process.arch}.node`;
+}
+
+/** Absolute path of the `ocikit-monitor` binary (detached containers). */
+export function monitorPath(): string {
+  return `${nativeDir()}ocikit-monitor`;
+}
+
+let loaded: NativeBinding | undefined;
+
+/** The addon, loaded on first use; throws {@link NativeLoadError} when it is missing or broken. */
+export function native(): NativeBinding {
+  if (loaded) return loaded;
+  if (process.platform !== 'linux') {
+    throw new NativeLoadError('ERR_NATIVE_PLATFORM', `ocikit's runtime needs Linux (this is ${process.platform})`);
+  }
+  const file = `${nativeDir()}${addonFileName()}`;
+  if (!existsSync(file)) {
+    throw new NativeLoadError(
+      'ERR_NATIVE_MISSING',
+      `the native addon ${file} is missing: build it with \`npm run build:native\` (needs Rust's cargo)`,
+    );
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    loaded = require(file) as NativeBinding;
+  } catch (cause) {
+    throw new NativeLoadError('ERR_NATIVE_LOAD', `cannot load the native addon ${file}: ${String(cause)}`, {
+      cause,
+    });
+  }
+  log('loaded %s', file);
+  return loaded;
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs a binding and turns the plain error objects the addon throws (`code`, `errno`, `syscall`,
+ * `path`) into {@link SyscallError}.
+ *
+ * @internal
+ * @module
+ */
+import { SyscallError } from '../errors.js';
+
+interface NativeErrorShape {
+  message: string;
+  code?: unknown;
+  errno?: unknown;
+  syscall?: unknown;
+  path?: unknown;
+}
+
+function isNativeSyscallError(e: unknown): e is NativeErrorShape & { errno: number; syscall: string } {
+  // not `instanceof Error`: the addon's errors may come from another realm (vm contexts, jest)
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as NativeErrorShape;
+  return typeof o.message === 'string' && typeof o.errno === 'number' && typeof o.syscall === 'string';
+}
+
+/** Converts `e` into a SyscallError when it came from a failed system call; otherwise returns it. */
+export function fromNative(e: unknown): unknown {
+  if (!isNativeSyscallError(e) || e instanceof SyscallError) return e;
+  return new SyscallError(e.message, {
+    errno: e.errno,
+    syscall: e.syscall,
+    ...(typeof e.path === 'string' ? { path: e.path } : {}),
+    ...(typeof e.code === 'string' ? { errnoName: e.code } : {}),
+    cause: e,
+  });
+}
+
+/** Calls `fn`, rethrowing a native system call failure as {@link SyscallError}. */
+export function callNative<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
