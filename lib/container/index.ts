@@ -3,4 +3,13 @@
  *
  * @module
  */
-export {};
+export type {
+  ContainerOptions,
+  MountOption,
+  BindMountOption,
+  VolumeMountOption,
+  TmpfsMountOption,
+  MountPropagation,
+  UlimitOption,
+  NetworkMode,
+} from './options.js';
