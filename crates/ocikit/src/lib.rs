@@ -4,6 +4,8 @@
 pub mod caps;
 pub mod cgroup;
 pub mod seccomp;
+pub mod spawn;
+pub mod spec;
 pub mod sys;
 
 /// Node-API needs Node's symbols at load time; `cargo test` links without them.

@@ -5,16 +5,36 @@ use std::io::{ErrorKind, Write};
 use std::path::Path;
 use std::time::Duration;
 
-/// Writes `value` in one `write(2)`, as cgroupfs expects.
+/// Writes `value` in one `write(2)`, as cgroupfs expects. A missing file is created only when
+/// `dir` is not on cgroupfs (a test fixture); on cgroupfs it is reported as NotFound.
 pub fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
     let path = dir.join(file);
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&path)
-        .map_err(|e| Error::new("open", &path, e))?;
+    let open = |create: bool| std::fs::OpenOptions::new().write(true).create(create).truncate(true).open(&path);
+    let f = match open(false) {
+        Err(e) if e.kind() == ErrorKind::NotFound && !on_cgroupfs(dir) => open(true),
+        other => other,
+    };
+    let mut f = f.map_err(|e| Error::new("open", &path, e))?;
     f.write_all(value.as_bytes()).map_err(|e| Error::new(format!("write {value:?}"), &path, e))
+}
+
+extern "C" {
+    fn statfs(path: *const std::ffi::c_char, buf: *mut u64) -> i32;
+}
+
+/// Whether `dir` is on a cgroup or cgroup2 filesystem (`statfs` `f_type`, the first field on
+/// x86_64 and aarch64).
+pub fn on_cgroupfs(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    const CGROUP_SUPER_MAGIC: u64 = 0x0027_e0eb;
+    const CGROUP2_SUPER_MAGIC: u64 = 0x6367_7270;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+    let mut buf = [0u64; 32]; // struct statfs is 120 bytes
+    // SAFETY: c is NUL-terminated; buf is larger than struct statfs.
+    if unsafe { statfs(c.as_ptr(), buf.as_mut_ptr()) } != 0 {
+        return false;
+    }
+    matches!(buf[0], CGROUP_SUPER_MAGIC | CGROUP2_SUPER_MAGIC)
 }
 
 pub fn read(dir: &Path, file: &str) -> Result<String> {

@@ -21,7 +21,7 @@ mod tests;
 
 pub use detect::Version;
 pub use error::{Error, Result};
-pub use resources::{Cpu, Memory, Pids, Resources};
+pub use resources::{Cpu, DeviceRule, Memory, Pids, Resources};
 pub use stats::{CpuStats, MemoryStats, PidsStats, Stats};
 
 use std::io::ErrorKind;

@@ -6,6 +6,21 @@ pub struct Resources {
     pub memory: Option<Memory>,
     pub cpu: Option<Cpu>,
     pub pids: Option<Pids>,
+    /// OCI `linux.resources.devices`, applied in order (v1 only; see `v1::devices::docker_default`).
+    pub devices: Option<Vec<DeviceRule>>,
+}
+
+/// One OCI device cgroup rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceRule {
+    pub allow: bool,
+    /// `a` (all), `c` or `b`.
+    pub kind: char,
+    /// `None` = any.
+    pub major: Option<i64>,
+    pub minor: Option<i64>,
+    /// Some of `rwm`.
+    pub access: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -61,6 +61,7 @@ fn v1_fixture_create_apply_stats() {
         memory: Some(Memory { limit: Some(64 << 20), reservation: Some(32 << 20), swap: Some(128 << 20), swappiness: Some(10), disable_oom_killer: Some(true) }),
         cpu: Some(Cpu { shares: Some(512), quota: Some(50_000), period: Some(100_000), cpus: Some("1".into()), mems: None }),
         pids: Some(Pids { limit: 42 }),
+        devices: None,
     };
     m.apply(&r).unwrap();
     assert_eq!(get(&mem, "memory.limit_in_bytes"), "67108864");
@@ -128,6 +129,43 @@ fn v1_missing_controller_is_a_clear_error() {
 }
 
 #[test]
+fn device_rules() {
+    let rules = v1::devices::docker_default();
+    let lines: Vec<String> = rules.iter().map(|r| v1::devices::line(r).unwrap()).collect();
+    assert_eq!(lines[0], "a *:* rwm");
+    assert!(!rules[0].allow);
+    assert_eq!(lines[3], "c 1:3 rwm");
+    assert_eq!(lines.last().unwrap(), "c 136:* rwm");
+    let bad = DeviceRule { allow: true, kind: 'x', major: None, minor: None, access: "r".into() };
+    assert!(v1::devices::line(&bad).is_err());
+    let bad = DeviceRule { allow: true, kind: 'c', major: None, minor: None, access: "rx".into() };
+    assert!(v1::devices::line(&bad).is_err());
+    let t = TempDir::new();
+    v1::devices::apply(&t.0, &rules).unwrap();
+    assert_eq!(get(&t.0, "devices.deny"), "a *:* rwm");
+    assert_eq!(get(&t.0, "devices.allow"), "c 136:* rwm"); // a fixture file keeps the last write
+    let m = v2::Manager::create(&t.0, "d").unwrap();
+    let e = m.apply(&Resources { devices: Some(rules), ..Default::default() }).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::Unsupported);
+}
+
+#[test]
+fn writes_never_create_files_on_cgroupfs() {
+    let t = TempDir::new();
+    assert!(!fs::on_cgroupfs(&t.0));
+    if let Some(own) = std::fs::read_to_string("/proc/self/cgroup").ok().and_then(|s| {
+        s.lines().find(|l| l.contains(":memory:")).map(|l| l.rsplit(':').next().unwrap().trim_start_matches('/').to_string())
+    }) {
+        let dir = Path::new("/sys/fs/cgroup/memory").join(own);
+        if dir.exists() {
+            assert!(fs::on_cgroupfs(&dir));
+            let e = fs::write(&dir, "no.such.file", "1").unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
+        }
+    }
+}
+
+#[test]
 fn names_are_checked() {
     for bad in ["", "/", "a//b", "../x", "a/./b", "a/.."] {
         assert!(check_name(bad).is_err(), "{bad:?}");
@@ -167,6 +205,7 @@ fn v2_fixture_create_apply_stats_freeze_kill() {
         memory: Some(Memory { limit: Some(100 << 20), reservation: Some(10 << 20), swap: Some(150 << 20), ..Default::default() }),
         cpu: Some(Cpu { shares: Some(1024), quota: Some(25_000), period: Some(50_000), cpus: Some("0".into()), mems: Some("0".into()) }),
         pids: Some(Pids { limit: 64 }),
+        devices: None,
     };
     m.apply(&r).unwrap();
     assert_eq!(get(&leaf, "memory.max"), "104857600");
@@ -247,6 +286,8 @@ fn real_v1_limits_freeze_stats_kill_remove() {
     let paths = c.paths();
     assert!(paths.len() >= 4, "{paths:?}");
     assert!(paths.iter().all(|p| p.is_dir() && p.ends_with(&name)));
+    assert_eq!(Cgroup::open(&name).unwrap().paths(), paths);
+    assert!(c.cgroup_fd().unwrap().is_none()); // v1: add_pid instead of CLONE_INTO_CGROUP
     let Cgroup::V1(v1m) = c else { panic!("expected v1") };
     let mem = v1m.dir(Controller::Memory).unwrap().to_path_buf();
     let pids = v1m.dir(Controller::Pids).unwrap().to_path_buf();
@@ -258,8 +299,14 @@ fn real_v1_limits_freeze_stats_kill_remove() {
         memory: Some(Memory { limit: Some(64 << 20), swap: Some(64 << 20), ..Default::default() }),
         pids: Some(Pids { limit: 20 }),
         cpu: Some(Cpu { shares: Some(512), quota: Some(50_000), period: Some(100_000), ..Default::default() }),
+        devices: Some(v1::devices::docker_default()),
     })
     .unwrap();
+    let list = get(v1m.dir(Controller::Devices).unwrap(), "devices.list");
+    for want in ["c *:* m", "b *:* m", "c 1:3 rwm", "c 1:9 rwm", "c 5:2 rwm", "c 136:* rwm"] {
+        assert!(list.lines().any(|l| l == want), "{want} missing from {list}");
+    }
+    assert!(!list.contains("a *:*"), "{list}");
     assert_eq!(get(&mem, "memory.limit_in_bytes").trim(), (64u64 << 20).to_string());
     assert_eq!(get(&pids, "pids.max").trim(), "20");
 
@@ -294,9 +341,11 @@ fn real_v1_limits_freeze_stats_kill_remove() {
     assert_eq!(s.pids, PidsStats { current: 1, limit: Some(20) });
     assert!(!c.oom_killed().unwrap());
 
-    let reaper = std::thread::spawn(move || child.wait().unwrap());
+    // not reaped yet: kill_all must not wait for our zombie
+    let t0 = std::time::Instant::now();
     c.kill_all(SIGKILL).unwrap();
-    let status = reaper.join().unwrap();
+    assert!(t0.elapsed() < std::time::Duration::from_secs(2), "{:?}", t0.elapsed());
+    let status = child.wait().unwrap();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(SIGKILL));
     assert!(c.procs().unwrap().is_empty());
@@ -323,4 +372,24 @@ fn real_v1_oom_kill_is_counted() {
     assert_eq!(out.status.signal(), Some(SIGKILL), "{out:?}");
     assert!(c.oom_killed().unwrap());
     assert!(c.oom_kill_count().unwrap() >= 1);
+}
+
+#[test]
+fn real_v1_pids_limit_stops_a_fork_loop() {
+    if !real_v1() {
+        return;
+    }
+    let name = format!("ocikit-test-pids-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::SeqCst));
+    let cg = Cleanup(Cgroup::create(&name).unwrap());
+    let c = &cg.0;
+    c.apply(&Resources { pids: Some(Pids { limit: 4 }), ..Default::default() }).unwrap();
+    let procs = c.paths().iter().map(|p| p.join("cgroup.procs").display().to_string()).collect::<Vec<_>>().join(" ");
+    let script = format!("for f in {procs}; do echo $$ > $f; done; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1 & done; echo started");
+    let out = std::process::Command::new("sh").args(["-c", &script]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fork") || err.contains("Resource temporarily unavailable"), "{out:?}");
+    let s = c.stats().unwrap();
+    assert!(s.pids.current <= 4, "{s:?}");
+    c.kill_all(SIGKILL).unwrap();
+    assert!(c.procs().unwrap().is_empty());
 }

@@ -59,6 +59,7 @@ pub enum Target {
 
 enum Insn {
     Fixed(SockFilter),
+    Ja(Label),
     Jump { code: u16, k: u32, jt: Target, jf: Target },
 }
 
@@ -101,6 +102,10 @@ impl Asm {
     pub fn jump(&mut self, op: u16, k: u32, jt: Target, jf: Target) {
         self.insns.push(Insn::Jump { code: BPF_JMP | op | BPF_K, k, jt, jf });
     }
+    /// Unconditional jump (32-bit offset: the way to reach past 255 instructions).
+    pub fn ja(&mut self, to: Label) {
+        self.insns.push(Insn::Ja(to));
+    }
     pub fn len(&self) -> usize {
         self.insns.len()
     }
@@ -112,15 +117,19 @@ impl Asm {
         if self.insns.len() > MAX_INSNS {
             return Err(AsmError(format!("program has {} instructions, max {MAX_INSNS}", self.insns.len())));
         }
+        let distance = |at: usize, l: Label| -> Result<usize, AsmError> {
+            let dest = self.labels[l.0].ok_or_else(|| AsmError(format!("label {} never bound", l.0)))?;
+            if dest <= at || dest >= self.insns.len() {
+                return Err(AsmError(format!("jump at {at} to {dest} is backward or past the end")));
+            }
+            Ok(dest - at - 1)
+        };
         let resolve = |at: usize, t: Target| -> Result<u8, AsmError> {
             match t {
                 Target::Next => Ok(0),
                 Target::To(l) => {
-                    let dest = self.labels[l.0].ok_or_else(|| AsmError(format!("label {} never bound", l.0)))?;
-                    if dest <= at {
-                        return Err(AsmError(format!("backward jump at {at}")));
-                    }
-                    u8::try_from(dest - at - 1).map_err(|_| AsmError(format!("jump at {at} too far ({})", dest - at - 1)))
+                    let d = distance(at, l)?;
+                    u8::try_from(d).map_err(|_| AsmError(format!("jump at {at} too far ({d})")))
                 }
             }
         };
@@ -128,6 +137,7 @@ impl Asm {
         for (at, insn) in self.insns.iter().enumerate() {
             out.push(match *insn {
                 Insn::Fixed(f) => f,
+                Insn::Ja(l) => SockFilter { code: BPF_JMP | BPF_JA, jt: 0, jf: 0, k: distance(at, l)? as u32 },
                 Insn::Jump { code, k, jt, jf } => SockFilter { code, k, jt: resolve(at, jt)?, jf: resolve(at, jf)? },
             });
         }

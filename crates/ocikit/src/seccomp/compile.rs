@@ -1,18 +1,20 @@
-//! Profile → BPF. Layout:
+//! Profile → BPF.
+//!
 //! ```text
 //!   ld arch; jeq AUDIT_ARCH_<native> ? +1 : next; ret KILL_PROCESS
 //!   ld nr;   (x86_64) jge X32_SYSCALL_BIT ? next : +1; ret KILL_PROCESS
-//!   per rule, per syscall number:
-//!     no args:   jeq nr ? ret action : next
-//!     with args: jeq nr ? next : skip; <arg checks, any failing → skip>; ret action; skip: ld nr
-//!   ret default_action
+//!   binary search over syscall-number intervals (jge pivot; ja right_half; left_half …)
+//!   leaf: an interval with one action → ret action
+//!         one syscall with argument rules → each rule's checks → ret its action; ret fallback
 //! ```
-//! First match wins, like the rule order of the profile. Lookup is linear (about 350 compares
-//! worst case for Docker's profile); libseccomp's binary tree is an optimisation left out.
+//! Semantics: for each syscall the profile's rules apply in order, first match wins; a rule
+//! without conditions ends the list; otherwise the default action. About 9 compares per call
+//! for Docker's profile instead of a linear scan.
 
 use super::bpf::{off_arg_hi, off_arg_lo, Asm, AsmError, Label, SockFilter, Target, BPF_JEQ, BPF_JGE, BPF_JGT, OFF_ARCH, OFF_NR};
 use super::profile::{Action, ArgCmp, Op, Profile};
 use super::syscalls::{Arch, X32_SYSCALL_BIT};
+use std::collections::BTreeMap;
 
 /// A compiled filter, built in the parent before any clone; `install` only reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +22,69 @@ pub struct Program {
     pub insns: Vec<SockFilter>,
     pub flags: u32,
     pub arch: Arch,
+}
+
+/// What happens to one syscall number: conditional rules in order, then `fallback`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Decision {
+    checks: Vec<(Vec<ArgCmp>, u32)>,
+    fallback: u32,
+}
+
+/// A run `lo..=hi` of syscall numbers that share one decision.
+struct Interval {
+    lo: u32,
+    hi: u32,
+    decision: Decision,
+}
+
+fn decisions(profile: &Profile, arch: Arch) -> BTreeMap<u32, Decision> {
+    type Pending = (Vec<(Vec<ArgCmp>, u32)>, Option<u32>);
+    let mut acc: BTreeMap<u32, Pending> = BTreeMap::new();
+    for rule in &profile.rules {
+        let ret = rule.action.ret_value();
+        for name in &rule.names {
+            let Some(nr) = arch.syscall_nr(name) else { continue };
+            let (checks, fallback) = acc.entry(nr).or_default();
+            if fallback.is_some() {
+                continue; // an earlier unconditional rule already decided
+            }
+            if rule.args.is_empty() {
+                *fallback = Some(ret);
+            } else {
+                checks.push((rule.args.clone(), ret));
+            }
+        }
+    }
+    let default = profile.default_action.ret_value();
+    acc.into_iter().map(|(nr, (checks, fb))| (nr, Decision { checks, fallback: fb.unwrap_or(default) })).collect()
+}
+
+fn intervals(map: BTreeMap<u32, Decision>, default: u32) -> Vec<Interval> {
+    let plain = |ret| Decision { checks: Vec::new(), fallback: ret };
+    let mut out: Vec<Interval> = Vec::new();
+    let mut push = |lo: u32, hi: u32, d: Decision| {
+        if let Some(last) = out.last_mut() {
+            if last.hi.checked_add(1) == Some(lo) && last.decision.checks.is_empty() && last.decision == d {
+                last.hi = hi;
+                return;
+            }
+        }
+        out.push(Interval { lo, hi, decision: d });
+    };
+    let mut next = 0u32;
+    for (nr, d) in map {
+        if nr > next {
+            push(next, nr - 1, plain(default));
+        }
+        push(nr, nr, d);
+        next = nr.saturating_add(1);
+        if nr == u32::MAX {
+            return out;
+        }
+    }
+    push(next, u32::MAX, plain(default));
+    out
 }
 
 /// Compiles `profile` for `arch`. Unknown syscall names are skipped.
@@ -38,29 +103,36 @@ pub fn compile(profile: &Profile, arch: Arch) -> Result<Program, AsmError> {
         a.ret(kill);
         a.bind(native);
     }
-    for rule in &profile.rules {
-        let ret = rule.action.ret_value();
-        for name in &rule.names {
-            let Some(nr) = arch.syscall_nr(name) else { continue };
-            if rule.args.is_empty() {
-                let miss = a.label();
-                a.jump(BPF_JEQ, nr, Target::Next, Target::To(miss));
-                a.ret(ret);
-                a.bind(miss);
-            } else {
-                let skip = a.label();
-                a.jump(BPF_JEQ, nr, Target::Next, Target::To(skip));
-                for cmp in &rule.args {
-                    emit_cmp(&mut a, cmp, skip);
-                }
-                a.ret(ret);
-                a.bind(skip);
-                a.load(OFF_NR);
-            }
-        }
-    }
-    a.ret(profile.default_action.ret_value());
+    let iv = intervals(decisions(profile, arch), profile.default_action.ret_value());
+    tree(&mut a, &iv);
     Ok(Program { insns: a.finish()?, flags: profile.flags, arch })
+}
+
+/// Binary search with the syscall number in A; every path ends in `ret`.
+fn tree(a: &mut Asm, iv: &[Interval]) {
+    if iv.len() == 1 {
+        return leaf(a, &iv[0].decision);
+    }
+    let mid = iv.len() / 2;
+    let (left, right) = (a.label(), a.label());
+    a.jump(BPF_JGE, iv[mid].lo, Target::Next, Target::To(left));
+    a.ja(right);
+    a.bind(left);
+    tree(a, &iv[..mid]);
+    a.bind(right);
+    tree(a, &iv[mid..]);
+}
+
+fn leaf(a: &mut Asm, d: &Decision) {
+    for (args, ret) in &d.checks {
+        let skip = a.label();
+        for cmp in args {
+            emit_cmp(a, cmp, skip);
+        }
+        a.ret(*ret);
+        a.bind(skip);
+    }
+    a.ret(d.fallback);
 }
 
 /// One 64-bit comparison as two 32-bit halves. Falls through on success, jumps to `fail`.
@@ -82,12 +154,11 @@ fn emit_cmp(a: &mut Asm, c: &ArgCmp, fail: Label) {
             a.jump(BPF_JEQ, lo, fail_t, Target::Next);
         }
         Op::MaskedEq => {
-            let (mhi, mlo) = ((c.value >> 32) as u32, c.value as u32);
             let (vhi, vlo) = ((c.value_two >> 32) as u32, c.value_two as u32);
-            a.and(mhi);
+            a.and(hi);
             a.jump(BPF_JEQ, vhi, Target::Next, fail_t);
             a.load(off_arg_lo(c.index));
-            a.and(mlo);
+            a.and(lo);
             a.jump(BPF_JEQ, vlo, Target::Next, fail_t);
         }
         Op::Gt | Op::Ge => {

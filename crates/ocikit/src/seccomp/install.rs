@@ -39,6 +39,17 @@ impl std::fmt::Display for InstallError {
 }
 impl std::error::Error for InstallError {}
 
+/// `prctl(PR_SET_NO_NEW_PRIVS, 1)` alone, for a container run without a seccomp filter
+/// (SECURITY.md 12 wants it set either way). Returns the errno on failure. Child-safe.
+pub fn set_no_new_privs() -> Result<(), i32> {
+    let r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if r < 0 {
+        Err(-r as i32)
+    } else {
+        Ok(())
+    }
+}
+
 /// `prctl(PR_SET_NO_NEW_PRIVS, 1)` then `seccomp(SECCOMP_SET_MODE_FILTER, prog.flags, &fprog)`.
 /// Safe in a `CLONE_VM|CLONE_VFORK` child: only raw syscalls on the parent-built buffer.
 /// Call it last before `execve` (after capabilities and setuid).
@@ -47,10 +58,7 @@ pub fn install(prog: &Program) -> Result<(), InstallError> {
     if len == 0 || len > super::bpf::MAX_INSNS {
         return Err(InstallError::BadLength(len));
     }
-    let r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    if r < 0 {
-        return Err(InstallError::NoNewPrivs(-r as i32));
-    }
+    set_no_new_privs().map_err(InstallError::NoNewPrivs)?;
     let fprog = SockFprog { len: len as u16, filter: prog.insns.as_ptr() };
     // SAFETY: fprog points at `len` initialised SockFilter values that outlive the call.
     let r = unsafe {

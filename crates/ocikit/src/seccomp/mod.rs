@@ -21,7 +21,7 @@ pub mod syscalls;
 mod tests;
 
 pub use compile::{compile, Program};
-pub use install::{install, InstallError};
+pub use install::{install, set_no_new_privs, InstallError};
 pub use oci::{LinuxSeccomp, LinuxSeccompArg, LinuxSyscall, SpecError};
 pub use profile::{Action, ArgCmp, Op, Profile, Rule};
 pub use syscalls::Arch;

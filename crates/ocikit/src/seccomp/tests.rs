@@ -18,17 +18,23 @@ fn data(arch: u32, nr: u32, args: [u64; 6]) -> [u8; 64] {
 
 /// Runs a seccomp BPF program the way the kernel does (the subset we emit).
 fn run(prog: &[SockFilter], d: &[u8; 64]) -> u32 {
-    let (mut a, mut pc) = (0u32, 0usize);
+    run_counted(prog, d).0
+}
+
+/// Also returns how many instructions ran.
+fn run_counted(prog: &[SockFilter], d: &[u8; 64]) -> (u32, usize) {
+    let (mut a, mut pc, mut steps) = (0u32, 0usize, 0usize);
     loop {
         let i = prog[pc];
         pc += 1;
+        steps += 1;
         match i.code {
             c if c == BPF_LD | BPF_W | BPF_ABS => {
                 let k = i.k as usize;
                 a = u32::from_le_bytes(d[k..k + 4].try_into().unwrap());
             }
             c if c == BPF_ALU | BPF_AND | BPF_K => a &= i.k,
-            c if c == BPF_RET | BPF_K => return i.k,
+            c if c == BPF_RET | BPF_K => return (i.k, steps),
             c if c == BPF_JMP | BPF_JA => pc += i.k as usize,
             c => {
                 let taken = match c & !BPF_JMP & !BPF_K {
@@ -116,7 +122,8 @@ fn docker_conditional_rules() {
 
 #[test]
 fn every_operator_on_64_bit_values() {
-    let cases: &[(Op, u64, u64, &[(u64, bool)])] = &[
+    type Case = (Op, u64, u64, &'static [(u64, bool)]);
+    let cases: &[Case] = &[
         (Op::Eq, 5, 0, &[(5, true), (6, false), (5 | 1 << 32, false)]),
         (Op::Ne, 5, 0, &[(5, false), (6, true), (5 | 1 << 32, true)]),
         (Op::Lt, 1 << 32 | 10, 0, &[(9, true), (1 << 32 | 9, true), (1 << 32 | 10, false), (2 << 32, false)]),
@@ -236,4 +243,78 @@ fn real_filter_in_child() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "child failed: {:?} {err}", out.status);
     assert!(err.contains("keyctl=-1 reboot=-1"), "{err}");
+}
+
+/// The profile's meaning, evaluated directly: rules in order, first match wins.
+fn reference(p: &Profile, arch: Arch, nr: u32, args: [u64; 6]) -> u32 {
+    let holds = |c: &ArgCmp| {
+        let v = args[c.index as usize];
+        match c.op {
+            Op::Eq => v == c.value,
+            Op::Ne => v != c.value,
+            Op::Lt => v < c.value,
+            Op::Le => v <= c.value,
+            Op::Gt => v > c.value,
+            Op::Ge => v >= c.value,
+            Op::MaskedEq => v & c.value == c.value_two,
+        }
+    };
+    for r in &p.rules {
+        if r.names.iter().any(|n| arch.syscall_nr(n) == Some(nr)) && r.args.iter().all(holds) {
+            return r.action.ret_value();
+        }
+    }
+    p.default_action.ret_value()
+}
+
+#[test]
+fn compiled_tree_matches_first_match_semantics() {
+    let argsets: [[u64; 6]; 6] = [
+        [0; 6],
+        [8, 0, 0, 0, 0, 0],
+        [40, 1, 0, 0, 0, 0],
+        [0x2000_0000, 0, 0, 0, 0, 0],
+        [0xffff_ffff, 0, 0, 0, 0, 0],
+        [u64::MAX, 7, 0, 0, 0, 0],
+    ];
+    for arch in [Arch::X86_64, Arch::Aarch64] {
+        for caps in [DOCKER_CAPS, 0, u64::MAX >> 23] {
+            let profile = default_profile(arch, caps);
+            let p = compile(&profile, arch).unwrap();
+            let mut worst = 0;
+            for nr in (0..600).chain([1023, 0x3fff_ffff]) {
+                for args in argsets {
+                    let (got, steps) = run_counted(&p.insns, &data(arch.audit_arch(), nr, args));
+                    assert_eq!(got, reference(&profile, arch, nr, args), "{arch:?} caps {caps:#x} nr {nr} {args:?}");
+                    worst = worst.max(steps);
+                }
+            }
+            assert!(worst <= 40, "{arch:?}: {worst} instructions on the longest path");
+        }
+    }
+}
+
+#[test]
+fn later_rules_never_override_an_unconditional_one() {
+    let profile = Profile {
+        default_action: Action::Errno(1),
+        rules: vec![
+            Rule { names: vec!["getpid".into()], action: Action::Errno(5), args: vec![] },
+            Rule::allow(&["getpid"]),
+            Rule::allow(&["gettid"]).with_arg(0, Op::Eq, 1, 0),
+            Rule { names: vec!["gettid".into()], action: Action::Log, args: vec![] },
+        ],
+        flags: 0,
+    };
+    let p = compile(&profile, Arch::X86_64).unwrap();
+    assert_eq!(eval(&p, "getpid", [0; 6]), SECCOMP_RET_ERRNO | 5);
+    assert_eq!(eval(&p, "gettid", [1, 0, 0, 0, 0, 0]), ALLOW);
+    assert_eq!(eval(&p, "gettid", [2, 0, 0, 0, 0, 0]), SECCOMP_RET_LOG);
+}
+
+#[test]
+fn docker_program_size() {
+    let p = docker(Arch::X86_64);
+    eprintln!("docker x86_64 program: {} instructions", p.insns.len());
+    assert!(p.insns.len() < 400);
 }

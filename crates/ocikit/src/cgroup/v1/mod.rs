@@ -3,6 +3,7 @@
 pub mod cpu;
 pub mod cpuacct;
 pub mod cpuset;
+pub mod devices;
 pub mod freezer;
 pub mod memory;
 pub mod pids;
@@ -120,6 +121,9 @@ impl CgroupManager for Manager {
         }
         if let Some(p) = &r.pids {
             pids::apply(self.need(Controller::Pids)?, p)?;
+        }
+        if let Some(d) = &r.devices {
+            devices::apply(self.need(Controller::Devices)?, d)?;
         }
         if let Some(c) = &r.cpu {
             if c.shares.is_some() || c.quota.is_some() || c.period.is_some() {

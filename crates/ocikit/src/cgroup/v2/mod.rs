@@ -85,6 +85,10 @@ impl CgroupManager for Manager {
         if let Some(p) = &r.pids {
             pids::apply(&self.dir, p)?;
         }
+        if r.devices.as_ref().is_some_and(|d| !d.is_empty()) {
+            // v2 device control is an eBPF program attached to the cgroup: not implemented
+            return Err(Error::other("devices", &self.dir, ErrorKind::Unsupported, "device rules need a BPF_CGROUP_DEVICE program on cgroup v2"));
+        }
         if let Some(c) = &r.cpu {
             cpu::apply(&self.dir, c)?;
             cpuset::apply(&self.dir, c)?;
