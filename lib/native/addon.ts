@@ -35,6 +35,28 @@ export interface NativeBinding {
   llistxattr(path: string): string[];
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   umount2(target: string, flags: number): void;
+  setExitHandler(handler: (id: number, pid: number, exitCode: number, signal: number) => void): number;
+  spawn(specJson: string, options: NativeSpawnOptions): NativeStarted;
+  exec(initId: number, specJson: string, options: NativeSpawnOptions): NativeStarted;
+  kill(id: number, signal: number): void;
+  resizePty(fd: number, rows: number, cols: number): void;
+}
+
+/** Options of the addon's `spawn`/`exec`. */
+export interface NativeSpawnOptions {
+  stdio: [number, number, number];
+  /** The number `setExitHandler` returned in this environment. */
+  exitHandler: number;
+  cgroupProcs?: string[];
+  pdeathsig?: number;
+  defaultSeccomp?: boolean;
+}
+
+/** A process the addon started; `id` names it for `kill`/`exec` and in exit events. */
+export interface NativeStarted {
+  id: number;
+  pid: number;
+  ptyMaster: number | null;
 }
 
 /** Directory holding the addon and the monitor binary. */

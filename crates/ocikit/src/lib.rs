@@ -3,6 +3,7 @@
 
 pub mod caps;
 pub mod cgroup;
+pub mod monitor;
 pub mod seccomp;
 pub mod spawn;
 pub mod spec;

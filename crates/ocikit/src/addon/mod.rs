@@ -3,6 +3,7 @@
 
 mod fs;
 mod host;
+mod runtime;
 
 use crate::napi::{export, CallResult, Env};
 use crate::napi::ffi::napi_value;
@@ -17,6 +18,11 @@ pub fn register(cx: Env, exports: napi_value) -> CallResult<()> {
     export(cx, exports, "llistxattr", fs::llistxattr)?;
     export(cx, exports, "mount", fs::mount)?;
     export(cx, exports, "umount2", fs::umount2)?;
+    export(cx, exports, "setExitHandler", runtime::set_exit_handler)?;
+    export(cx, exports, "spawn", runtime::spawn)?;
+    export(cx, exports, "exec", runtime::exec)?;
+    export(cx, exports, "kill", runtime::kill)?;
+    export(cx, exports, "resizePty", runtime::resize_pty)?;
     Ok(())
 }
 

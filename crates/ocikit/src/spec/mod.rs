@@ -57,6 +57,18 @@ pub struct Process {
     pub oom_score_adj: Option<i32>,
 }
 
+/// `linux.devices[]`: a node to create in the container.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Device {
+    pub kind: String,
+    pub path: String,
+    pub major: u32,
+    pub minor: u32,
+    pub file_mode: Option<u32>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Namespace {
     pub kind: String,
@@ -76,6 +88,8 @@ pub struct Spec {
     pub rootfs_propagation: Option<String>,
     pub seccomp: Option<LinuxSeccomp>,
     pub sysctl: Vec<(String, String)>,
+    pub domainname: Option<String>,
+    pub devices: Vec<Device>,
 }
 
 fn s(v: Option<&Json>, field: &str) -> Result<Option<String>, SpecError> {
@@ -219,6 +233,24 @@ impl Spec {
                 path: s(n.get("path"), "linux.namespaces[].path")?,
             });
         }
+        if let Some(Json::Obj(hooks)) = j.get("hooks") {
+            if hooks.values().any(|h| !h.as_arr().is_empty()) {
+                return Err(SpecError("hooks are not supported".into()));
+            }
+        }
+        let mut devices = Vec::new();
+        for (i, d) in lget("devices").map(Json::as_arr).unwrap_or(&[]).iter().enumerate() {
+            let f = format!("linux.devices[{i}]");
+            devices.push(Device {
+                kind: s(d.get("type"), &f)?.ok_or_else(|| SpecError(format!("{f}.type is required")))?,
+                path: s(d.get("path"), &f)?.ok_or_else(|| SpecError(format!("{f}.path is required")))?,
+                major: u(d.get("major"), &f, u32::MAX as f64)?.unwrap_or(0) as u32,
+                minor: u(d.get("minor"), &f, u32::MAX as f64)?.unwrap_or(0) as u32,
+                file_mode: u(d.get("fileMode"), &f, 0o7777 as f64)?.map(|x| x as u32),
+                uid: u(d.get("uid"), &f, u32::MAX as f64)?.map(|x| x as u32),
+                gid: u(d.get("gid"), &f, u32::MAX as f64)?.map(|x| x as u32),
+            });
+        }
         let sysctl = match lget("sysctl") {
             Some(Json::Obj(m)) => m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect(),
             _ => Vec::new(),
@@ -235,6 +267,8 @@ impl Spec {
             rootfs_propagation: s(lget("rootfsPropagation"), "linux.rootfsPropagation")?,
             seccomp: lget("seccomp").map(seccomp).transpose()?,
             sysctl,
+            domainname: s(j.get("domainname"), "domainname")?,
+            devices,
         })
     }
 }
@@ -268,5 +302,7 @@ mod tests {
         let e = Spec::from_json(r#"{"process":{"user":{"uid":-1},"cwd":"/"},"root":{"path":"/"}}"#).unwrap_err();
         assert!(e.0.contains("process.user.uid"), "{e}");
         assert!(Spec::from_json(r#"{"root":{"path":"/"}}"#).is_err());
+        let hooks = r#"{"process":{"cwd":"/"},"root":{"path":"/"},"hooks":{"prestart":[{"path":"/x"}]}}"#;
+        assert_eq!(Spec::from_json(hooks).unwrap_err().0, "hooks are not supported");
     }
 }

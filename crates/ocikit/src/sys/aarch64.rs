@@ -78,4 +78,10 @@ pub mod nr {
     pub const CLONE3: usize = 435;
     pub const CLOSE_RANGE: usize = 436;
     pub const OPENAT2: usize = 437;
+    pub const SETDOMAINNAME: usize = 162;
+    pub const PPOLL: usize = 73;
+    pub const SOCKETPAIR: usize = 199;
+    pub const SENDMSG: usize = 211;
+    pub const RECVMSG: usize = 212;
+    pub const FSTATFS: usize = 44;
 }

@@ -128,3 +128,18 @@ pub const TIOCSPTLCK: usize = 0x4004_5431;
 
 // capabilities
 pub const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+
+// sockets
+pub const AF_UNIX: usize = 1;
+pub const SOCK_STREAM: usize = 1;
+pub const SOCK_CLOEXEC: usize = 0o2000000;
+pub const SOL_SOCKET: i32 = 1;
+pub const SCM_RIGHTS: i32 = 1;
+
+// openat2 resolve flags
+pub const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
+pub const RESOLVE_IN_ROOT: u64 = 0x10;
+
+pub const F_DUPFD_CLOEXEC: usize = 1030;
+pub const PR_SET_KEEPCAPS: usize = 8;
+pub const __WALL: usize = 0x4000_0000;

@@ -78,4 +78,10 @@ pub mod nr {
     pub const CLONE3: usize = 435;
     pub const CLOSE_RANGE: usize = 436;
     pub const OPENAT2: usize = 437;
+    pub const SETDOMAINNAME: usize = 171;
+    pub const PPOLL: usize = 271;
+    pub const SOCKETPAIR: usize = 53;
+    pub const SENDMSG: usize = 46;
+    pub const RECVMSG: usize = 47;
+    pub const FSTATFS: usize = 138;
 }

@@ -1,0 +1,282 @@
+//! Code that runs in the clone child: raw syscalls on the prepared [`Plan`], no allocation, no locks.
+//!
+//! A failure is written into the shared [`Report`] (the child shares the parent's memory until it
+//! execs; the parent reads the report once `clone3` returns, which with `CLONE_VFORK` is after the
+//! child's exec or exit), so no pipe is needed to carry it.
+
+use super::clone::{clone3, CloneArgs};
+use super::plan::Plan;
+use super::raw::{self, p, R};
+use super::{rootfs, tty};
+use crate::sc;
+use crate::sys::consts::*;
+use crate::sys::{nr, Errno};
+use std::ffi::{c_void, CStr};
+
+/// Where the child leaves the outcome for the parent.
+#[repr(C)]
+pub struct Report {
+    pub failed: bool,
+    pub errno: i32,
+    pub step: &'static str,
+    pub path: Option<*const CStr>,
+    /// exec: the pidfd and pid of the process started in the container.
+    pub pidfd: i32,
+    pub pid: i32,
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report { failed: false, errno: 0, step: "", path: None, pidfd: -1, pid: 0 }
+    }
+}
+
+/// A failed step: its name, errno and the path it worked on (borrowed from the plan).
+pub struct Fail {
+    pub step: &'static str,
+    pub errno: Errno,
+    pub path: Option<*const CStr>,
+}
+
+pub trait Step<T> {
+    fn step(self, name: &'static str) -> Result<T, Fail>;
+    fn step_at(self, name: &'static str, path: &CStr) -> Result<T, Fail>;
+}
+
+impl<T> Step<T> for Result<T, Errno> {
+    #[inline]
+    fn step(self, name: &'static str) -> Result<T, Fail> {
+        self.map_err(|errno| Fail { step: name, errno, path: None })
+    }
+    #[inline]
+    fn step_at(self, name: &'static str, path: &CStr) -> Result<T, Fail> {
+        self.map_err(|errno| Fail { step: name, errno, path: Some(path as *const CStr) })
+    }
+}
+
+/// What the entry functions receive.
+pub struct Ctx {
+    pub plan: *const Plan,
+    pub report: *mut Report,
+    /// exec only: the stack of the second child.
+    pub stack2: u64,
+    pub stack2_size: u64,
+}
+
+fn record(ctx: &Ctx, f: Fail) -> i32 {
+    // SAFETY: the parent is suspended (CLONE_VFORK) and reads the report only after we exit.
+    unsafe {
+        let r = &mut *ctx.report;
+        r.failed = true;
+        r.errno = f.errno.0;
+        r.step = f.step;
+        r.path = f.path;
+    }
+    127
+}
+
+/// `struct sigaction` as the kernel takes it (handler, flags, restorer, mask).
+#[repr(C)]
+struct KSigaction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: u64,
+}
+
+/// Every handler back to the default (Node's handlers would run in this shared address space, and
+/// ignored signals such as SIGPIPE would survive exec). The mask stays blocked until exec.
+fn reset_signals() {
+    let act = KSigaction { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0 };
+    for sig in 1..=NSIG {
+        if sig == SIGKILL || sig == SIGSTOP {
+            continue;
+        }
+        let _ = unsafe { sc!(nr::RT_SIGACTION, sig, &act as *const KSigaction, 0, 8) };
+    }
+}
+
+pub fn set_sigmask(mask: u64) -> Result<u64, Errno> {
+    let mut old = 0u64;
+    unsafe { sc!(nr::RT_SIGPROCMASK, SIG_SETMASK, &mask as *const u64, &mut old as *mut u64, 8) }?;
+    Ok(old)
+}
+
+fn write_file(path: &CStr, data: &[u8], step: &'static str) -> Result<(), Fail> {
+    let fd = raw::openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0).step_at(step, path)?;
+    let r = raw::write(fd, data);
+    raw::close(fd);
+    r.step_at(step, path).map(|_| ())
+}
+
+fn join_cgroups(plan: &Plan) -> Result<(), Fail> {
+    for procs in &plan.cgroup_procs {
+        write_file(procs, b"0", "join cgroup")?;
+    }
+    Ok(())
+}
+
+/// The part shared by run and exec: terminal/stdio, fds, user, capabilities, limits, seccomp, exec.
+fn finish_process(plan: &Plan) -> Result<(), Fail> {
+    let mut stdio = plan.stdio;
+    if let Some(sock) = plan.console_socket {
+        let slave = tty::open_in_child(sock, &plan.winsize)?;
+        stdio = [slave as i32; 3];
+    }
+    // move the sources out of the way first, so a source that is itself 0..2 is not overwritten
+    let mut high = [0usize; 3];
+    for i in 0..3 {
+        high[i] = unsafe { sc!(nr::FCNTL, stdio[i], F_DUPFD_CLOEXEC, 3) }.step("dup stdio")?;
+    }
+    for (i, fd) in high.iter().enumerate() {
+        unsafe { sc!(nr::DUP3, *fd, i, 0) }.step("dup3 stdio")?;
+    }
+    unsafe { sc!(nr::CLOSE_RANGE, 3, u32::MAX, 0) }.step("close_range")?;
+
+    for (res, lim) in &plan.rlimits {
+        unsafe { sc!(nr::PRLIMIT64, 0, *res, lim.as_ptr(), 0) }.step("setrlimit")?;
+    }
+    unsafe { sc!(nr::SETGROUPS, plan.groups.len(), plan.groups.as_ptr()) }.step("setgroups")?;
+    unsafe { sc!(nr::SETRESGID, plan.gid, plan.gid, plan.gid) }.step("setresgid")?;
+    raw::prctl(PR_SET_KEEPCAPS, 1).step("prctl(PR_SET_KEEPCAPS)")?;
+    unsafe { sc!(nr::SETRESUID, plan.uid, plan.uid, plan.uid) }.step("setresuid")?;
+    if plan.uid != 0 {
+        // setresuid cleared the effective set; raise it back to the permitted set so the bounding
+        // set can be dropped (needs CAP_SETPCAP) before the final capset.
+        let hdr = crate::caps::CapUserHeader { version: LINUX_CAPABILITY_VERSION_3, pid: 0 };
+        let mut data = [crate::caps::CapUserData::default(); 2];
+        unsafe { sc!(nr::CAPGET, &hdr as *const _, data.as_mut_ptr()) }.step("capget")?;
+        for d in data.iter_mut() {
+            d.effective = d.permitted;
+        }
+        unsafe { sc!(nr::CAPSET, &hdr as *const _, data.as_ptr()) }.step("capset")?;
+    }
+    if let Err(e) = plan.caps.apply() {
+        let (step, errno) = match e {
+            crate::caps::ApplyError::BoundingDrop { errno, .. } => ("prctl(PR_CAPBSET_DROP)", errno),
+            crate::caps::ApplyError::Capset { errno } => ("capset", errno),
+            crate::caps::ApplyError::AmbientClear { errno } => ("prctl(PR_CAP_AMBIENT_CLEAR_ALL)", errno),
+            crate::caps::ApplyError::AmbientRaise { errno, .. } => ("prctl(PR_CAP_AMBIENT_RAISE)", errno),
+        };
+        return Err(Fail { step, errno: Errno(errno), path: None });
+    }
+    unsafe { sc!(nr::UMASK, plan.umask) }.step("umask")?;
+    if plan.no_new_privs {
+        raw::prctl(PR_SET_NO_NEW_PRIVS, 1).step("prctl(PR_SET_NO_NEW_PRIVS)")?;
+    }
+    raw::chdir(&plan.cwd).step_at("chdir to the working directory", &plan.cwd)?;
+    if let Some(prog) = &plan.seccomp {
+        if let Err(e) = crate::seccomp::install(prog) {
+            return Err(Fail { step: e.step(), errno: Errno(e.errno()), path: None });
+        }
+    }
+    set_sigmask(0).step("sigprocmask")?;
+    let mut last = Errno::ENOENT;
+    for cand in &plan.candidates {
+        let r: R = unsafe { sc!(nr::EXECVE, p(cand), plan.argv_ptrs.as_ptr(), plan.envp_ptrs.as_ptr()) };
+        match r {
+            Err(e) if e == Errno::ENOENT || e == Errno::ENOTDIR => continue,
+            Err(e) if e == Errno::EACCES => last = e,
+            Err(e) => {
+                last = e;
+                break;
+            }
+            Ok(_) => {}
+        }
+    }
+    Err(Fail { step: "execve", errno: last, path: Some(&*plan.arg0 as *const CStr) })
+}
+
+fn run_child(plan: &Plan) -> Result<(), Fail> {
+    reset_signals();
+    if plan.pdeathsig != 0 {
+        raw::prctl(PR_SET_PDEATHSIG, plan.pdeathsig as usize).step("prctl(PR_SET_PDEATHSIG)")?;
+    }
+    join_cgroups(plan)?;
+    if plan.unshare_cgroupns {
+        unsafe { sc!(nr::UNSHARE, CLONE_NEWCGROUP) }.step("unshare cgroup namespace")?;
+    }
+    for j in &plan.join {
+        unsafe { sc!(nr::SETNS, j.fd, j.nstype) }.step("setns")?;
+    }
+    unsafe { sc!(nr::UMASK, 0) }.step("umask")?;
+    if let Some(rf) = &plan.rootfs {
+        rootfs::setup(rf)?;
+    }
+    for (path, value) in &plan.sysctls {
+        write_file(path, value.to_bytes(), "sysctl")?;
+    }
+    if let Some(h) = &plan.hostname {
+        unsafe { sc!(nr::SETHOSTNAME, p(h), h.to_bytes().len()) }.step("sethostname")?;
+    }
+    if let Some(d) = &plan.domainname {
+        unsafe { sc!(nr::SETDOMAINNAME, p(d), d.to_bytes().len()) }.step("setdomainname")?;
+    }
+    if let Some(o) = &plan.oom_score_adj {
+        write_file(c"/proc/self/oom_score_adj", o.to_bytes(), "oom_score_adj")?;
+    }
+    finish_process(plan)
+}
+
+/// Entry of the container's first process.
+pub unsafe extern "C" fn run_entry(arg: *mut c_void) -> i32 {
+    let ctx = &*(arg as *const Ctx);
+    match run_child(&*ctx.plan) {
+        Ok(()) => 0,
+        Err(f) => record(ctx, f),
+    }
+}
+
+unsafe extern "C" fn exec_inner_entry(arg: *mut c_void) -> i32 {
+    let ctx = &*(arg as *const Ctx);
+    let plan = &*ctx.plan;
+    if plan.pdeathsig != 0 {
+        if let Err(f) = raw::prctl(PR_SET_PDEATHSIG, plan.pdeathsig as usize).step("prctl(PR_SET_PDEATHSIG)") {
+            return record(ctx, f);
+        }
+    }
+    match finish_process(plan) {
+        Ok(()) => 0,
+        Err(f) => record(ctx, f),
+    }
+}
+
+fn exec_outer(ctx: &Ctx) -> Result<(), Fail> {
+    let plan = unsafe { &*ctx.plan };
+    reset_signals();
+    join_cgroups(plan)?;
+    let pidfd = plan.exec_pidfd.unwrap_or(-1);
+    unsafe { sc!(nr::SETNS, pidfd, plan.exec_nsflags) }.step("setns into the container")?;
+    let report = unsafe { &mut *ctx.report };
+    let mut args = CloneArgs {
+        flags: CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_PIDFD,
+        pidfd: &mut report.pidfd as *mut i32 as u64,
+        stack: ctx.stack2,
+        stack_size: ctx.stack2_size,
+        ..CloneArgs::default()
+    };
+    if let Some(fd) = plan.cgroup_fd {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = fd as u64;
+    }
+    let pid = unsafe { clone3(&mut args, exec_inner_entry, ctx as *const Ctx as *mut c_void) }.step("clone3 (exec)")?;
+    report.pid = pid as i32;
+    Ok(())
+}
+
+/// Entry of the helper that joins the container's namespaces (sharing the parent's fd table) and
+/// starts the exec'd process as a sibling (`CLONE_PARENT`), so that it lands in the container's pid
+/// namespace and its parent is the Node process.
+pub unsafe extern "C" fn exec_entry(arg: *mut c_void) -> i32 {
+    let ctx = &*(arg as *const Ctx);
+    match exec_outer(ctx) {
+        Ok(()) => 0,
+        Err(f) => {
+            if (*ctx.report).failed {
+                127 // the inner child already recorded its failure
+            } else {
+                record(ctx, f)
+            }
+        }
+    }
+}

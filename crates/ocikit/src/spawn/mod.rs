@@ -1,0 +1,115 @@
+//! Starting container processes: `clone3(CLONE_VM|CLONE_VFORK|CLONE_PIDFD)` into new namespaces,
+//! the child set up with raw syscalls on a plan prepared beforehand, then exec.
+//!
+//! ```ignore
+//! let spec = Spec::from_json(&text)?;
+//! let started = spawn(&spec, &Options { stdio: [0, 1, 2], ..Options::default() })?;
+//! ```
+
+pub mod child;
+pub mod clone;
+pub mod mount_opts;
+pub mod plan;
+pub mod raw;
+pub mod reaper;
+pub mod rootfs;
+pub mod tty;
+
+use crate::sc;
+use crate::spec::Spec;
+use crate::sys::consts::*;
+use crate::sys::{nr, Errno, SysError};
+use child::{Ctx, Report};
+use clone::{clone3, CloneArgs, Stack};
+pub use plan::Options;
+use plan::Plan;
+use std::ffi::c_void;
+
+/// A started process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spawned {
+    /// Its pid in the caller's pid namespace.
+    pub pid: i32,
+    /// A pidfd for it (close-on-exec); the caller owns it.
+    pub pidfd: i32,
+    /// The pty master, when the spec asked for a terminal; the caller owns it.
+    pub pty_master: Option<i32>,
+}
+
+const STACK: usize = 128 * 1024;
+
+fn close(fd: i32) {
+    if fd >= 0 {
+        let _ = unsafe { sc!(nr::CLOSE, fd) };
+    }
+}
+
+/// Starts `spec`'s process: a new container (`opts.join_pidfd` unset) or an exec into the container
+/// whose init `opts.join_pidfd` refers to.
+pub fn spawn(spec: &Spec, opts: &Options) -> Result<Spawned, SysError> {
+    let mut opts = opts.clone();
+    let sockets = if spec.process.terminal { Some(tty::socketpair()?) } else { None };
+    opts.console_socket = sockets.map(|s| s[1]);
+    let result = spawn_with(spec, &opts, sockets);
+    if let Some(s) = sockets {
+        close(s[0]);
+        close(s[1]);
+    }
+    result
+}
+
+fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<Spawned, SysError> {
+    let plan = Plan::new(spec, opts)?;
+    let exec = plan.exec_pidfd.is_some();
+    let mut report = Report::default();
+    let mut stack = Stack::new(STACK);
+    let mut stack2 = Stack::new(if exec { STACK } else { 16 });
+    let ctx = Ctx { plan: &plan, report: &mut report, stack2: stack2.base(), stack2_size: stack2.size() };
+    let mut pidfd: i32 = -1;
+    let mut args = CloneArgs {
+        flags: if exec { CLONE_VM | CLONE_VFORK | CLONE_FILES } else { CLONE_VM | CLONE_VFORK | CLONE_PIDFD | plan.clone_flags },
+        pidfd: &mut pidfd as *mut i32 as u64,
+        exit_signal: SIGCHLD as u64,
+        stack: stack.base(),
+        stack_size: stack.size(),
+        ..CloneArgs::default()
+    };
+    if let (Some(fd), false) = (plan.cgroup_fd, exec) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = fd as u64;
+    }
+    let entry = if exec { child::exec_entry } else { child::run_entry };
+    // block every signal around the clone: no handler of Node's may run in the child
+    let old = child::set_sigmask(!0).map_err(|e| SysError::new(e, "sigprocmask"))?;
+    let res = unsafe { clone3(&mut args, entry, &ctx as *const Ctx as *mut c_void) };
+    let _ = child::set_sigmask(old);
+    let pid = res.map_err(|e| SysError::new(e, "clone3"))? as i32;
+    let (pid, pidfd) = if exec {
+        // the helper has exited (vfork): reap it; the exec'd process is our child too (CLONE_PARENT)
+        let mut info = [0i32; 32];
+        loop {
+            match unsafe { sc!(nr::WAITID, P_PID, pid, info.as_mut_ptr(), WEXITED, 0) } {
+                Err(Errno::EINTR) => continue,
+                _ => break,
+            }
+        }
+        (report.pid, report.pidfd)
+    } else {
+        (pid, pidfd)
+    };
+    if report.failed {
+        if pidfd >= 0 {
+            let _ = reaper::wait_pidfd(pidfd);
+            close(pidfd);
+        }
+        let path = report.path.map(|p| unsafe { &*p }.to_string_lossy().into_owned());
+        return Err(SysError { errno: Errno(report.errno), step: report.step.to_string(), path });
+    }
+    drop(stack);
+    drop(stack2);
+    let pty_master = match sockets {
+        Some(s) => tty::receive_master(s[0])?,
+        None => None,
+    };
+    Ok(Spawned { pid, pidfd, pty_master })
+}

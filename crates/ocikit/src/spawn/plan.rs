@@ -1,0 +1,414 @@
+//! Everything the child needs, computed in the parent before the clone (the child never allocates).
+
+use super::mount_opts::{self, MountOpts};
+use crate::caps::{self, Capabilities};
+use crate::seccomp::{self, Arch, Profile, Program};
+use crate::spec::{Mount, Spec};
+use crate::sys::consts::*;
+use crate::sys::fs::makedev;
+use crate::sys::{nr, Errno, SysError};
+use std::ffi::{c_char, CString};
+
+/// What the caller adds to the spec: stdio, cgroup, lifetime.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// fds that become the container's 0, 1, 2 (ignored for a terminal).
+    pub stdio: [i32; 3],
+    /// `cgroup.procs` files the process joins before anything else (v1: one per hierarchy).
+    pub cgroup_procs: Vec<String>,
+    /// Signal sent to the container's process when the spawning thread dies (0 = none).
+    pub pdeathsig: i32,
+    /// Docker's default seccomp profile when the spec has no `linux.seccomp`.
+    pub default_seccomp: bool,
+    /// For exec: a pidfd of the container's init whose namespaces the process joins.
+    pub join_pidfd: Option<i32>,
+    /// For a terminal: the fd of a unix socket on which the child sends the pty master.
+    pub console_socket: Option<i32>,
+}
+
+pub struct MountPlan {
+    /// Every prefix of the destination (`/a`, `/a/b`) and the last component of each.
+    pub prefixes: Vec<CString>,
+    pub names: Vec<CString>,
+    pub dest: CString,
+    pub source: CString,
+    pub fstype: Option<CString>,
+    pub flags: usize,
+    pub data: Option<CString>,
+    pub propagation: usize,
+    pub remount: usize,
+    pub bind: bool,
+    /// The target is a file (bind of a non-directory).
+    pub file: bool,
+}
+
+pub struct DevicePlan {
+    /// Prefixes and names of the path below the rootfs, as for mounts (`/dev`, `/dev/net`, `/dev/net/tun`).
+    pub prefixes: Vec<CString>,
+    pub names: Vec<CString>,
+    pub mode: u32,
+    pub dev: u64,
+    pub owner: Option<(u32, u32)>,
+}
+
+pub struct RootfsPlan {
+    pub root: CString,
+    pub propagation: usize,
+    pub mounts: Vec<MountPlan>,
+    pub devices: Vec<DevicePlan>,
+    pub dev_links: Vec<(CString, CString)>,
+    pub masked: Vec<CString>,
+    pub readonly: Vec<CString>,
+    pub root_readonly: bool,
+}
+
+/// Namespaces joined by path (`linux.namespaces[].path`): an open fd and its CLONE_NEW* type.
+pub struct JoinNs {
+    pub fd: i32,
+    pub nstype: u64,
+}
+
+pub struct Plan {
+    pub clone_flags: u64,
+    pub join: Vec<JoinNs>,
+    pub exec_pidfd: Option<i32>,
+    pub exec_nsflags: u64,
+    pub unshare_cgroupns: bool,
+    pub cgroup_procs: Vec<CString>,
+    /// A cgroup v2 directory the process is cloned into (`CLONE_INTO_CGROUP`), instead of joining it.
+    pub cgroup_fd: Option<i32>,
+    pub pdeathsig: i32,
+    pub rootfs: Option<RootfsPlan>,
+    pub hostname: Option<CString>,
+    pub domainname: Option<CString>,
+    pub sysctls: Vec<(CString, CString)>,
+    pub oom_score_adj: Option<CString>,
+    pub stdio: [i32; 3],
+    pub console_socket: Option<i32>,
+    pub winsize: [u16; 4],
+    pub uid: u32,
+    pub gid: u32,
+    pub groups: Vec<u32>,
+    pub umask: u32,
+    pub rlimits: Vec<(u32, [u64; 2])>,
+    pub caps: caps::Prepared,
+    pub no_new_privs: bool,
+    pub seccomp: Option<Program>,
+    pub cwd: CString,
+    pub arg0: CString,
+    pub candidates: Vec<CString>,
+    pub argv: Vec<CString>,
+    pub envp: Vec<CString>,
+    pub argv_ptrs: Vec<*const c_char>,
+    pub envp_ptrs: Vec<*const c_char>,
+}
+
+fn cs(s: &str, what: &str) -> Result<CString, SysError> {
+    CString::new(s).map_err(|_| SysError::invalid("spec", &format!("{what} contains a NUL byte")))
+}
+
+fn ns_flag(kind: &str) -> Option<u64> {
+    Some(match kind {
+        "pid" => CLONE_NEWPID,
+        "network" => CLONE_NEWNET,
+        "mount" => CLONE_NEWNS,
+        "ipc" => CLONE_NEWIPC,
+        "uts" => CLONE_NEWUTS,
+        "cgroup" => CLONE_NEWCGROUP,
+        "user" => CLONE_NEWUSER,
+        _ => return None,
+    })
+}
+
+fn rlimit_resource(name: &str) -> Option<u32> {
+    Some(match name {
+        "RLIMIT_CPU" => 0, "RLIMIT_FSIZE" => 1, "RLIMIT_DATA" => 2, "RLIMIT_STACK" => 3, "RLIMIT_CORE" => 4,
+        "RLIMIT_RSS" => 5, "RLIMIT_NPROC" => 6, "RLIMIT_NOFILE" => 7, "RLIMIT_MEMLOCK" => 8, "RLIMIT_AS" => 9,
+        "RLIMIT_LOCKS" => 10, "RLIMIT_SIGPENDING" => 11, "RLIMIT_MSGQUEUE" => 12, "RLIMIT_NICE" => 13,
+        "RLIMIT_RTPRIO" => 14, "RLIMIT_RTTIME" => 15,
+        _ => return None,
+    })
+}
+
+/// The caller's own [soft, hard] limit of `res`.
+fn current_rlimit(res: u32) -> Result<[u64; 2], SysError> {
+    let mut cur = [0u64; 2];
+    unsafe { crate::sc!(nr::PRLIMIT64, 0, res, 0, cur.as_mut_ptr()) }.map_err(|e| SysError::new(e, "prlimit64"))?;
+    Ok(cur)
+}
+
+/// Each prefix of an absolute path: `/a/b` → [`/a`, `/a/b`] with names [`a`, `b`].
+pub fn prefixes(path: &str) -> (Vec<String>, Vec<String>) {
+    let mut pre = Vec::new();
+    let mut names = Vec::new();
+    let mut acc = String::new();
+    for comp in path.split('/').filter(|c| !c.is_empty() && *c != ".") {
+        acc.push('/');
+        acc.push_str(comp);
+        pre.push(acc.clone());
+        names.push(comp.to_string());
+    }
+    (pre, names)
+}
+
+fn cgroup_v2_host() -> bool {
+    std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists()
+}
+
+fn mount_plan(m: &Mount, v2: bool) -> Result<MountPlan, SysError> {
+    if !m.destination.starts_with('/') {
+        return Err(SysError::invalid("spec", &format!("mount destination {:?} is not absolute", m.destination)));
+    }
+    let mut o: MountOpts = mount_opts::parse(&m.options);
+    let mut fstype = Some(m.kind.clone());
+    let mut source = m.source.clone();
+    if m.kind == "bind" || o.bind {
+        o.bind = true;
+        o.flags |= MS_BIND;
+        fstype = None;
+    } else if m.kind == "cgroup" && !v2 {
+        // v1: the container gets an empty read-only tmpfs at /sys/fs/cgroup (no host hierarchy shown)
+        fstype = Some("tmpfs".into());
+        source = "tmpfs".into();
+        o.flags |= MS_RDONLY;
+        o.data = "mode=755".into();
+    } else if m.kind == "cgroup" {
+        fstype = Some("cgroup2".into());
+        source = "cgroup2".into();
+    }
+    let file = o.bind && std::fs::metadata(&source).map(|md| !md.is_dir()).unwrap_or(false);
+    if o.bind && !source.starts_with('/') {
+        return Err(SysError::invalid("spec", &format!("bind source {source:?} is not absolute")));
+    }
+    let (pre, names) = prefixes(&m.destination);
+    let remount = if o.bind { o.bind_remount_flags() } else { 0 };
+    Ok(MountPlan {
+        prefixes: pre.iter().map(|p| cs(p, "mount destination")).collect::<Result<_, _>>()?,
+        names: names.iter().map(|p| cs(p, "mount destination")).collect::<Result<_, _>>()?,
+        dest: cs(&m.destination, "mount destination")?,
+        source: cs(&source, "mount source")?,
+        fstype: fstype.map(|f| cs(&f, "mount type")).transpose()?,
+        flags: if o.bind { o.flags & (MS_BIND | MS_REC) } else { o.flags },
+        data: if o.data.is_empty() { None } else { Some(cs(&o.data, "mount options")?) },
+        propagation: o.propagation,
+        remount,
+        bind: o.bind,
+        file,
+    })
+}
+
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+impl Plan {
+    /// Builds the plan of `spec` (a `run` when `opts.join_pidfd` is None, else an `exec`).
+    pub fn new(spec: &Spec, opts: &Options) -> Result<Plan, SysError> {
+        let p = &spec.process;
+        if p.args.is_empty() {
+            return Err(SysError::invalid("spec", "process.args is empty"));
+        }
+        let exec = opts.join_pidfd.is_some();
+        let mut clone_flags = 0u64;
+        let mut join = Vec::new();
+        let mut unshare_cgroupns = false;
+        if !exec {
+            for ns in &spec.namespaces {
+                let flag = ns_flag(&ns.kind)
+                    .ok_or_else(|| SysError::invalid("spec", &format!("unknown namespace {:?}", ns.kind)))?;
+                if flag == CLONE_NEWUSER {
+                    return Err(SysError::new(Errno::EOPNOTSUPP, "user namespace (not supported yet)"));
+                }
+                match &ns.path {
+                    Some(path) if flag == CLONE_NEWPID => {
+                        return Err(SysError::at(Errno::EOPNOTSUPP, "join pid namespace by path", path));
+                    }
+                    Some(path) => {
+                        let c = cs(path, "namespace path")?;
+                        let fd = unsafe { crate::sc!(nr::OPENAT, AT_FDCWD, c.as_ptr(), O_RDONLY | O_CLOEXEC) }
+                            .map_err(|e| SysError::at(e, "open namespace", path))?;
+                        join.push(JoinNs { fd: fd as i32, nstype: flag });
+                    }
+                    None if flag == CLONE_NEWCGROUP => unshare_cgroupns = true,
+                    None => clone_flags |= flag,
+                }
+            }
+            if clone_flags & CLONE_NEWNS == 0 {
+                return Err(SysError::invalid("spec", "a mount namespace is required"));
+            }
+        }
+        // a v2 cgroup is entered atomically at clone time; v1 hierarchies are joined by the child
+        let mut cgroup_fd = None;
+        let mut cgroup_procs = Vec::new();
+        for procs in &opts.cgroup_procs {
+            let dir = procs.strip_suffix("/cgroup.procs").unwrap_or(procs);
+            if cgroup_fd.is_none() && std::path::Path::new(dir).join("cgroup.controllers").exists() {
+                let c = cs(dir, "cgroup path")?;
+                let fd = unsafe { crate::sc!(nr::OPENAT, AT_FDCWD, c.as_ptr(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+                    .map_err(|e| SysError::at(e, "open cgroup", dir))?;
+                cgroup_fd = Some(fd as i32);
+            } else {
+                cgroup_procs.push(cs(procs, "cgroup path")?);
+            }
+        }
+        let v2 = cgroup_v2_host();
+        let rootfs = if exec {
+            None
+        } else {
+            let mounts = spec.mounts.iter().map(|m| mount_plan(m, v2)).collect::<Result<Vec<_>, _>>()?;
+            let has_dev = spec.mounts.iter().any(|m| m.destination == "/dev");
+            let dev = |path: &str, mode: u32, major: u32, minor: u32, owner: Option<(u32, u32)>| -> Result<DevicePlan, SysError> {
+                if !path.starts_with("/dev/") || path.split('/').any(|c| c == "..") {
+                    return Err(SysError::invalid("spec", &format!("device path {path:?} is not under /dev")));
+                }
+                let (pre, names) = prefixes(path);
+                Ok(DevicePlan {
+                    prefixes: pre.iter().map(|p| cs(p, "device path")).collect::<Result<_, _>>()?,
+                    names: names.iter().map(|p| cs(p, "device path")).collect::<Result<_, _>>()?,
+                    mode,
+                    dev: makedev(major, minor),
+                    owner,
+                })
+            };
+            let mut devices = Vec::new();
+            if has_dev {
+                for (n, ma, mi) in [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)] {
+                    devices.push(dev(&format!("/dev/{n}"), S_IFCHR | 0o666, ma, mi, None)?);
+                }
+            }
+            for d in &spec.devices {
+                let kind = match d.kind.as_str() {
+                    "c" | "u" => S_IFCHR,
+                    "b" => S_IFBLK,
+                    "p" => S_IFIFO,
+                    other => return Err(SysError::invalid("spec", &format!("device type {other:?}"))),
+                };
+                let owner = (d.uid.is_some() || d.gid.is_some()).then(|| (d.uid.unwrap_or(0), d.gid.unwrap_or(0)));
+                devices.push(dev(&d.path, kind | d.file_mode.unwrap_or(0o666), d.major, d.minor, owner)?);
+            }
+            let link = |a: &str, b: &str| (CString::new(a).unwrap(), CString::new(b).unwrap());
+            let dev_links = if has_dev {
+                vec![link("/proc/self/fd", "fd"), link("/proc/self/fd/0", "stdin"), link("/proc/self/fd/1", "stdout"),
+                     link("/proc/self/fd/2", "stderr"), link("pts/ptmx", "ptmx")]
+            } else {
+                Vec::new()
+            };
+            let root = std::fs::canonicalize(&spec.root_path)
+                .map_err(|e| SysError::at(Errno(e.raw_os_error().unwrap_or(2)), "rootfs", &spec.root_path))?;
+            Some(RootfsPlan {
+                root: cs(&root.to_string_lossy(), "root.path")?,
+                propagation: mount_opts::root_propagation(spec.rootfs_propagation.as_deref())
+                    .ok_or_else(|| SysError::invalid("spec", "linux.rootfsPropagation"))?,
+                mounts,
+                devices,
+                dev_links,
+                masked: spec.masked_paths.iter().map(|m| cs(m, "maskedPaths")).collect::<Result<_, _>>()?,
+                readonly: spec.readonly_paths.iter().map(|m| cs(m, "readonlyPaths")).collect::<Result<_, _>>()?,
+                root_readonly: spec.root_readonly,
+            })
+        };
+
+        let mut caps = match &p.capabilities {
+            None => Capabilities::docker_default(),
+            Some(c) => Capabilities::from_oci(&c.bounding, &c.effective, &c.inheritable, &c.permitted, &c.ambient)
+                .map_err(|e| SysError::invalid("spec", &e.to_string()))?,
+        };
+        // the kernel refuses an ambient capability that is not both permitted and inheritable;
+        // crun and runc skip those rather than fail (their own `spec` lists ambient without inheritable)
+        caps.ambient.0 &= caps.inheritable.0 & caps.permitted.0;
+        let last_cap = caps::kernel_last_cap().map_err(|_| SysError::new(Errno::EIO, "read cap_last_cap"))?;
+        let arch = Arch::native();
+        let profile = match &spec.seccomp {
+            Some(s) => Some(Profile::from_oci(s, arch).map_err(|e| SysError::invalid("seccomp", &e.to_string()))?),
+            None if opts.default_seccomp => Some(seccomp::docker::default_profile(arch, caps.bounding.0)),
+            None => None,
+        };
+        let seccomp = profile
+            .map(|pr| seccomp::compile(&pr, arch).map_err(|e| SysError::invalid("seccomp", &format!("{e:?}"))))
+            .transpose()?;
+
+        let mut rlimits = Vec::new();
+        for r in &p.rlimits {
+            let res = rlimit_resource(&r.kind)
+                .ok_or_else(|| SysError::invalid("spec", &format!("unknown rlimit {}", r.kind)))?;
+            let cur = current_rlimit(res)?;
+            let hard = r.hard.min(cur[1]); // never above the caller's hard limit
+            rlimits.push((res, [r.soft.min(hard), hard]));
+        }
+
+        let env_path = p.env.iter().find_map(|e| e.strip_prefix("PATH=")).unwrap_or(DEFAULT_PATH);
+        let arg0 = &p.args[0];
+        let candidates: Vec<String> = if arg0.contains('/') {
+            vec![arg0.clone()]
+        } else {
+            env_path.split(':').filter(|d| !d.is_empty()).map(|d| format!("{}/{}", d.trim_end_matches('/'), arg0)).collect()
+        };
+        let argv: Vec<CString> = p.args.iter().map(|a| cs(a, "process.args")).collect::<Result<_, _>>()?;
+        let envp: Vec<CString> = p.env.iter().map(|a| cs(a, "process.env")).collect::<Result<_, _>>()?;
+        let mut argv_ptrs: Vec<*const c_char> = argv.iter().map(|c| c.as_ptr()).collect();
+        argv_ptrs.push(std::ptr::null());
+        let mut envp_ptrs: Vec<*const c_char> = envp.iter().map(|c| c.as_ptr()).collect();
+        envp_ptrs.push(std::ptr::null());
+        let (rows, cols) = p.console_size.unwrap_or((24, 80));
+
+        Ok(Plan {
+            clone_flags,
+            join,
+            exec_pidfd: opts.join_pidfd,
+            exec_nsflags: CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP,
+            unshare_cgroupns,
+            cgroup_procs,
+            cgroup_fd,
+            pdeathsig: opts.pdeathsig,
+            rootfs,
+            hostname: if exec { None } else { spec.hostname.as_deref().map(|h| cs(h, "hostname")).transpose()? },
+            domainname: if exec { None } else { spec.domainname.as_deref().map(|h| cs(h, "domainname")).transpose()? },
+            sysctls: if exec {
+                Vec::new()
+            } else {
+                spec.sysctl
+                    .iter()
+                    .map(|(k, v)| Ok((cs(&format!("/proc/sys/{}", k.replace('.', "/")), "sysctl")?, cs(v, "sysctl")?)))
+                    .collect::<Result<_, SysError>>()?
+            },
+            oom_score_adj: p.oom_score_adj.map(|o| CString::new(o.to_string()).unwrap()),
+            stdio: opts.stdio,
+            console_socket: if p.terminal { opts.console_socket } else { None },
+            winsize: [rows, cols, 0, 0],
+            uid: p.uid,
+            gid: p.gid,
+            groups: p.additional_gids.clone(),
+            umask: p.umask.unwrap_or(0o022),
+            rlimits,
+            caps: caps.prepare(last_cap),
+            no_new_privs: p.no_new_privileges,
+            seccomp,
+            cwd: cs(&p.cwd, "process.cwd")?,
+            arg0: cs(arg0, "process.args")?,
+            candidates: candidates.iter().map(|c| cs(c, "process.args")).collect::<Result<_, _>>()?,
+            argv,
+            envp,
+            argv_ptrs,
+            envp_ptrs,
+        })
+    }
+}
+
+impl Drop for Plan {
+    fn drop(&mut self) {
+        for fd in self.join.iter().map(|j| j.fd).chain(self.cgroup_fd) {
+            let _ = unsafe { crate::sc!(nr::CLOSE, fd) };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_of_paths() {
+        let (p, n) = prefixes("/a//b/./c/");
+        assert_eq!(p, vec!["/a", "/a/b", "/a/b/c"]);
+        assert_eq!(n, vec!["a", "b", "c"]);
+        assert!(prefixes("/").0.is_empty());
+    }
+}

@@ -1,0 +1,191 @@
+/**
+ * Runs OCI runtime specs: start a container's first process, exec into it, signal, stop, resize its
+ * terminal. Exits arrive from the addon's reaper thread (pidfds + epoll), never from a blocking wait.
+ *
+ * @internal
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import type { RuntimeSpec } from '../oci/runtime-spec.js';
+import { logger } from '../log.js';
+import { native, type NativeSpawnOptions, type NativeStarted } from './addon.js';
+import { callNative } from './call.js';
+
+const log = logger('native');
+
+/** How a container process ended. */
+export interface ExitStatus {
+  /** Exit status when it exited normally, else null. */
+  exitCode: number | null;
+  /** The signal that killed it, else null. */
+  signal: NodeJS.Signals | null;
+  /** It was killed by the kernel's OOM killer inside its memory cgroup. */
+  oomKilled: boolean;
+}
+
+/** Options of {@link spawnContainer} and {@link execInContainer}. */
+export interface SpawnOptions {
+  /** File descriptors that become the process's stdin, stdout and stderr (ignored with a terminal). */
+  stdio: [number, number, number];
+  /** Cgroup directories the process joins (one per v1 hierarchy, or the v2 directory). */
+  cgroupPaths?: string[];
+  /** Kill the process with SIGKILL when the Node thread that started it dies. Default true. */
+  dieWithOwner?: boolean;
+  /** Apply Docker's default seccomp profile when the spec has no `linux.seccomp`. Default true. */
+  defaultSeccomp?: boolean;
+}
+
+type Settle = (status: { exitCode: number; signal: number }) => void;
+const waiting = new Map<number, Settle>();
+let exitHandler: number | undefined;
+
+/** Registers this module's exit handler with the addon once (per module instance / worker). */
+function ensureExitHandler(): number {
+  if (exitHandler !== undefined) return exitHandler;
+  exitHandler = native().setExitHandler((id, pid, exitCode, signal) => {
+    log('exit id=%d pid=%d code=%d signal=%d', id, pid, exitCode, signal);
+    const settle = waiting.get(id);
+    waiting.delete(id);
+    settle?.({ exitCode, signal });
+  });
+  return exitHandler;
+}
+
+function signalNumber(signal: NodeJS.Signals | number): number {
+  if (typeof signal === 'number') return signal;
+  const n = constants.signals[signal];
+  if (n === undefined) throw new TypeError(`unknown signal ${String(signal)}`);
+  return n;
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  for (const [name, value] of Object.entries(constants.signals)) if (value === n) return name as NodeJS.Signals;
+  return null;
+}
+
+async function oomKills(cgroupPaths: string[]): Promise<boolean> {
+  for (const dir of cgroupPaths) {
+    for (const file of ['memory.oom_control', 'memory.events']) {
+      try {
+        const m = /^oom_kill (\d+)$/m.exec(await readFile(join(dir, file), 'utf8'));
+        if (m && Number(m[1]) > 0) return true;
+      } catch {
+        // not a memory cgroup
+      }
+    }
+  }
+  return false;
+}
+
+/** A process started in a container. */
+export class ContainerProcess {
+  /** The addon's handle of the process. */
+  readonly id: number;
+  /** Its pid in the host's pid namespace. */
+  readonly pid: number;
+  /** The pty master fd when the spec asked for a terminal (the caller closes it). */
+  readonly ptyMaster: number | null;
+  /** Resolves once the process has exited and was reaped. */
+  readonly exited: Promise<ExitStatus>;
+  #running = true;
+
+  constructor(started: NativeStarted, cgroupPaths: string[]) {
+    this.id = started.id;
+    this.pid = started.pid;
+    this.ptyMaster = started.ptyMaster;
+    this.exited = new Promise<{ exitCode: number; signal: number }>((resolve) => waiting.set(started.id, resolve)).then(
+      async ({ exitCode, signal }) => {
+        this.#running = false;
+        const sig = signal === 0 ? null : signalName(signal);
+        return {
+          exitCode: signal === 0 ? exitCode : null,
+          signal: sig,
+          oomKilled: sig === 'SIGKILL' && (await oomKills(cgroupPaths)),
+        };
+      },
+    );
+  }
+
+  /** Whether the process has not been reaped yet. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Sends `signal` through the process's pidfd (never to a recycled pid). */
+  kill(signal: NodeJS.Signals | number = 'SIGTERM'): void {
+    const n = signalNumber(signal);
+    callNative(() => native().kill(this.id, n));
+  }
+
+  /** Sets the terminal size (TIOCSWINSZ on the pty master). */
+  resize(rows: number, cols: number): void {
+    if (this.ptyMaster === null) throw new TypeError('the process has no terminal');
+    const fd = this.ptyMaster;
+    callNative(() => native().resizePty(fd, rows, cols));
+  }
+}
+
+function nativeOptions(o: SpawnOptions): NativeSpawnOptions {
+  return {
+    stdio: o.stdio,
+    exitHandler: ensureExitHandler(),
+    cgroupProcs: (o.cgroupPaths ?? []).map((d) => join(d, 'cgroup.procs')),
+    pdeathsig: o.dieWithOwner === false ? 0 : signalNumber('SIGKILL'),
+    defaultSeccomp: o.defaultSeccomp ?? true,
+  };
+}
+
+/**
+ * Starts `spec.process` as PID 1 of a new container: the namespaces of `spec.linux.namespaces`,
+ * `spec.root` pivoted into, `spec.mounts`, masked and read-only paths, user, capabilities, rlimits,
+ * seccomp. Throws {@link SyscallError} naming the failed step and path.
+ */
+export function spawnContainer(spec: RuntimeSpec, options: SpawnOptions): ContainerProcess {
+  const started = callNative(() => native().spawn(JSON.stringify(spec), nativeOptions(options)));
+  log('started container pid=%d', started.pid);
+  return new ContainerProcess(started, options.cgroupPaths ?? []);
+}
+
+/**
+ * Starts `spec.process` inside the running container whose first process is `init`: its
+ * namespaces (entered through its pidfd) and cgroups, with the process's own user, env, cwd and
+ * terminal, and the same capability and seccomp rules as a run.
+ */
+export function execInContainer(init: ContainerProcess, spec: RuntimeSpec, options: SpawnOptions): ContainerProcess {
+  const started = callNative(() => native().exec(init.id, JSON.stringify(spec), nativeOptions(options)));
+  return new ContainerProcess(started, options.cgroupPaths ?? []);
+}
+
+/** Options of {@link stopContainer}. */
+export interface StopOptions {
+  /** The polite signal. Default SIGTERM. */
+  signal?: NodeJS.Signals;
+  /** How long to wait before SIGKILL, in milliseconds. Default 10 000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Stops a container: `signal` to its PID 1, then SIGKILL after the timeout. Killing PID 1 of a pid
+ * namespace kills every process in it, exec'd ones included.
+ */
+export async function stopContainer(init: ContainerProcess, options: StopOptions = {}): Promise<ExitStatus> {
+  if (!init.running) return init.exited;
+  const killQuietly = (s: NodeJS.Signals): void => {
+    try {
+      init.kill(s);
+    } catch {
+      // already gone
+    }
+  };
+  killQuietly(options.signal ?? 'SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.timeoutMs ?? 10_000);
+  });
+  const first = await Promise.race([init.exited, timedOut]);
+  clearTimeout(timer);
+  if (first === 'timeout') killQuietly('SIGKILL');
+  return init.exited;
+}
