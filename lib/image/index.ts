@@ -3,4 +3,8 @@
  *
  * @module
  */
-export {};
+export { Image } from './image.js';
+export type { PullOptions, PushOptions, RemoveOptions, SaveOptions, StoreOptions, ArchiveFormat } from './options.js';
+export type { ProgressEvent, ProgressListener, ProgressState } from './progress.js';
+export type { ImageInspect, HistoryItem } from './inspect.js';
+export { hostPlatform, parsePlatform, formatPlatform } from './platform.js';

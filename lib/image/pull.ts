@@ -1,0 +1,95 @@
+/**
+ * Pulling an image: manifest (and platform choice from an index), config, and
+ * layers fetched concurrently and streamed to disk through the hasher.
+ *
+ * @internal
+ */
+import { ImageError } from '../errors.js';
+import { logger } from '../log.js';
+import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from '../oci/image-types.js';
+import { isIndexMediaType } from '../oci/media-types.js';
+import { parseReference } from '../reference/index.js';
+import { Registry } from '../registry/registry.js';
+import { REF_NAME, REPO_DIGEST, refOf, Store } from '../store/index.js';
+import { Image } from './image.js';
+import { refKey } from './lookup.js';
+import type { PullOptions } from './options.js';
+import { hostPlatform, parsePlatform, selectManifest } from './platform.js';
+import { blobReporter, mapLimit } from './progress.js';
+
+const log = logger('image');
+
+/** Checks that a manifest is an image manifest whose config agrees with it. */
+export function checkImage(manifest: ImageManifest, config: ImageConfig, what: string): void {
+  const diffIds = config.rootfs?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length) {
+    throw new ImageError('ERR_IMAGE_INVALID', `${what}: config lists ${diffIds?.length ?? 0} layers, manifest ${manifest.layers.length}`);
+  }
+}
+
+/** Pulls `refText` into the store. */
+export async function pullImage(refText: string, opts: PullOptions): Promise<Image> {
+  const ref = parseReference(refText);
+  const store = await Store.open(opts.root);
+  const registry = new Registry(ref.domain, opts);
+  const lease = await store.lease();
+  try {
+    const top = await registry.getManifest(ref.path, ref.identifier, opts.signal);
+    let chosen = top;
+    if (isIndexMediaType(top.mediaType)) {
+      const platform: Platform = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : (opts.platform ?? hostPlatform());
+      const desc = selectManifest(top.manifest as ImageIndex, platform);
+      log('%s: index %s → %s', refText, top.digest, desc.digest);
+      chosen = await registry.getManifest(ref.path, desc.digest, opts.signal);
+      if (isIndexMediaType(chosen.mediaType)) throw new ImageError('ERR_IMAGE_INVALID', `nested index ${desc.digest} is not supported`);
+    }
+    const manifest = chosen.manifest as ImageManifest;
+    await lease.add([chosen.digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)]);
+
+    const cfgDesc = manifest.config;
+    let configBytes: Buffer;
+    if (await store.hasBlob(cfgDesc.digest, cfgDesc.size)) {
+      configBytes = await store.readBytes(cfgDesc.digest);
+    } else {
+      configBytes = await registry.blobBytes(ref.path, cfgDesc.digest, { size: cfgDesc.size, signal: opts.signal });
+      await store.putBytes(configBytes, cfgDesc.digest);
+    }
+    checkImage(manifest, JSON.parse(configBytes.toString('utf8')) as ImageConfig, refText);
+
+    const unique = [...new Map(manifest.layers.map((l) => [l.digest, l])).values()];
+    const reporters = new Map(unique.map((l) => [l.digest, blobReporter(opts.onProgress, l.digest, l.size)]));
+    for (const l of unique) reporters.get(l.digest)?.('waiting', 0);
+    await mapLimit(unique, opts.concurrency ?? 3, async (layer: Descriptor) => {
+      const report = reporters.get(layer.digest) ?? (() => undefined);
+      if (await store.hasBlob(layer.digest, layer.size)) {
+        report('exists', layer.size);
+        return;
+      }
+      if (layer.urls !== undefined && layer.urls.length > 0) {
+        throw new ImageError('ERR_FOREIGN_LAYER', `layer ${layer.digest} is non-distributable (foreign URLs are not fetched)`);
+      }
+      report('downloading', 0);
+      const stream = registry.openBlob(ref.path, layer.digest, { size: layer.size, signal: opts.signal });
+      await store.writeBlob(stream, {
+        expected: layer.digest,
+        size: layer.size,
+        signal: opts.signal,
+        onData: (n) => {
+          report(n >= layer.size ? 'verifying' : 'downloading', n);
+        },
+      });
+      report('complete', layer.size);
+    });
+    await store.putBytes(chosen.bytes, chosen.digest);
+    const descriptor: Descriptor = { mediaType: chosen.mediaType, digest: chosen.digest, size: chosen.bytes.length };
+    const key = refKey(ref);
+    await store.updateIndex((index) => {
+      index.manifests = index.manifests.filter((d) => refOf(d) !== key);
+      index.manifests.push({ ...descriptor, annotations: { [REF_NAME]: key, [REPO_DIGEST]: top.digest } });
+    });
+    return new Image(store, descriptor, manifest, JSON.parse(configBytes.toString('utf8')) as ImageConfig);
+  } finally {
+    await lease.release();
+    registry.close();
+  }
+}
