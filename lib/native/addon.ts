@@ -40,6 +40,26 @@ export interface NativeBinding {
   exec(initId: number, specJson: string, options: NativeSpawnOptions): NativeStarted;
   kill(id: number, signal: number): void;
   resizePty(fd: number, rows: number, cols: number): void;
+  cgroupCreate(name: string, resourcesJson: string | null): string[];
+  cgroupOpen(name: string): string[];
+  cgroupFreeze(dirs: string[]): void;
+  cgroupThaw(dirs: string[]): void;
+  cgroupStats(dirs: string[]): NativeCgroupStats;
+  cgroupOomKilled(dirs: string[]): boolean;
+  cgroupKillAll(dirs: string[], signal: number): void;
+  cgroupProcs(dirs: string[]): number[];
+  cgroupRemove(dirs: string[], parentLevels: number): void;
+  /** Signals `pid` through a pidfd if its start time is still `startTime`; false when gone. */
+  signalChecked(pid: number, startTime: number | null, signal: number): boolean;
+  /** Start time of `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22), null when gone. */
+  processStartTime(pid: number): number | null;
+}
+
+/** What `cgroupStats` returns (null: unlimited or not reported). */
+export interface NativeCgroupStats {
+  memory: { usage: number; maxUsage: number | null; limit: number | null; cache: number };
+  cpu: { usageNs: number };
+  pids: { current: number; limit: number | null };
 }
 
 /** Options of the addon's `spawn`/`exec`. */

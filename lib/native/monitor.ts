@@ -11,7 +11,9 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { SyscallError } from '../errors.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
-import { monitorPath } from './addon.js';
+import { monitorPath, native } from './addon.js';
+import { callNative } from './call.js';
+import type { Cgroup } from './cgroup.js';
 
 /** Options of {@link startDetached}. */
 export interface DetachedOptions {
@@ -19,6 +21,13 @@ export interface DetachedOptions {
   stateDir: string;
   /** Cgroup directories the container joins. */
   cgroupPaths?: string[];
+  /** The container's cgroup (joined before anything else; the monitor reads OOM kills from it). */
+  cgroup?: Cgroup;
+  /**
+   * Kill the container when this process ends, even by SIGKILL (the monitor watches a pidfd of
+   * this process, then kills the container's cgroup and PID 1, records the exit and exits).
+   */
+  disposable?: boolean;
   /** Docker's default seccomp profile when the spec has none. Default true. */
   defaultSeccomp?: boolean;
 }
@@ -31,6 +40,10 @@ export interface DetachedStarted {
   monitorPid: number;
   /** RFC 3339 start time. */
   startedAt: string;
+  /** PID 1's start time in clock ticks since boot (against recycled pids), null if unknown. */
+  startTime: number | null;
+  /** The monitor's start time in clock ticks since boot. */
+  monitorStartTime: number | null;
 }
 
 /** What `exit.json` records. */
@@ -53,8 +66,14 @@ export async function startDetached(spec: RuntimeSpec, options: DetachedOptions)
   await writeFile(tmp, JSON.stringify(spec));
   await rename(tmp, join(options.stateDir, 'config.json'));
   const args = [options.stateDir];
-  for (const dir of options.cgroupPaths ?? []) args.push('--cgroup', dir);
+  const dirs = [...(options.cgroupPaths ?? [])];
+  for (const d of options.cgroup?.paths ?? []) if (!dirs.includes(d)) dirs.push(d);
+  for (const dir of dirs) args.push('--cgroup', dir);
   if (options.defaultSeccomp === false) args.push('--no-default-seccomp');
+  if (options.disposable) {
+    const own = callNative(() => native().processStartTime(process.pid));
+    args.push('--disposable', own === null ? String(process.pid) : `${process.pid}:${own}`);
+  }
   const child = spawn(monitorPath(), args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   const line = await new Promise<string>((resolve, reject) => {
     let text = '';
@@ -95,4 +114,78 @@ export async function readDetachedExit(stateDir: string): Promise<DetachedExit |
   const raw = JSON.parse(text) as Omit<DetachedExit, 'signal'> & { signal: number };
   const name = Object.entries(constants.signals).find(([, n]) => n === raw.signal)?.[0] as NodeJS.Signals | undefined;
   return { ...raw, signal: raw.signal === 0 ? null : (name ?? null) };
+}
+
+/** A detached container's PID 1 as recorded in `monitor.json`. */
+export interface DetachedTarget {
+  pid: number;
+  /** Clock ticks since boot; when given, a recycled pid is never signalled. */
+  startTime?: number | null;
+}
+
+async function readTarget(target: string | DetachedTarget): Promise<DetachedTarget> {
+  if (typeof target !== 'string') return target;
+  const m = JSON.parse(await readFile(join(target, 'monitor.json'), 'utf8')) as DetachedStarted;
+  return { pid: m.pid, startTime: m.startTime ?? null };
+}
+
+function signalNumber(signal: NodeJS.Signals | number): number {
+  if (typeof signal === 'number') return signal;
+  const n = constants.signals[signal];
+  if (n === undefined) throw new TypeError(`unknown signal ${String(signal)}`);
+  return n;
+}
+
+/**
+ * Signals a detached container's PID 1 from any process: `target` is its state directory (whose
+ * `monitor.json` is read) or the recorded pid and start time. Goes through a pidfd after checking
+ * the start time, so a recycled pid is never hit. Resolves false when the container is gone.
+ */
+export async function killDetached(target: string | DetachedTarget, signal: NodeJS.Signals | number = 'SIGTERM'): Promise<boolean> {
+  const t = await readTarget(target);
+  const n = signalNumber(signal);
+  return callNative(() => native().signalChecked(t.pid, t.startTime ?? null, n));
+}
+
+/** Options of {@link stopDetached}. */
+export interface StopDetachedOptions {
+  /** The polite signal. Default SIGTERM. */
+  signal?: NodeJS.Signals;
+  /** How long to wait before SIGKILL, in milliseconds. Default 10 000. */
+  timeoutMs?: number;
+  /** The container's cgroup: after the timeout every process in it is killed. */
+  cgroup?: Cgroup;
+}
+
+async function waitExit(stateDir: string, ms: number): Promise<DetachedExit | undefined> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const e = await readDetachedExit(stateDir);
+    if (e || Date.now() >= end) return e;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Stops a detached container from any process: `signal` to PID 1, then after the timeout SIGKILL
+ * to its whole cgroup (or PID 1), then waits for the monitor to record the exit.
+ */
+export async function stopDetached(stateDir: string, options: StopDetachedOptions = {}): Promise<DetachedExit> {
+  const done = await readDetachedExit(stateDir);
+  if (done) return done;
+  const target = await readTarget(stateDir);
+  await killDetached(target, options.signal ?? 'SIGTERM');
+  let exit = await waitExit(stateDir, options.timeoutMs ?? 10_000);
+  if (exit) return exit;
+  if (options.cgroup) {
+    try {
+      options.cgroup.killAll('SIGKILL');
+    } catch {
+      // fall back to PID 1 below
+    }
+  }
+  await killDetached(target, 'SIGKILL');
+  exit = await waitExit(stateDir, 10_000);
+  if (!exit) throw new SyscallError(`the monitor of ${stateDir} recorded no exit`, { errno: 110, syscall: 'stop', errnoName: 'ETIMEDOUT', path: stateDir });
+  return exit;
 }

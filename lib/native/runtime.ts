@@ -5,13 +5,13 @@
  * @internal
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
 import { logger } from '../log.js';
 import { native, type NativeSpawnOptions, type NativeStarted } from './addon.js';
 import { callNative } from './call.js';
+import { Cgroup } from './cgroup.js';
 
 const log = logger('native');
 
@@ -31,6 +31,13 @@ export interface SpawnOptions {
   stdio: [number, number, number];
   /** Cgroup directories the process joins (one per v1 hierarchy, or the v2 directory). */
   cgroupPaths?: string[];
+  /**
+   * The container's cgroup (typically `Cgroup.create(spec.linux.cgroupsPath ?? 'ocikit/<id>',
+   * spec.linux.resources)`, see {@link cgroupForSpec}): the process joins it before anything else,
+   * OOM kills are read from it and {@link stopContainer} kills every process in it. Exec'd
+   * processes join their container's cgroup by default.
+   */
+  cgroup?: Cgroup;
   /** Kill the process with SIGKILL when the Node thread that started it dies. Default true. */
   dieWithOwner?: boolean;
   /** Apply Docker's default seccomp profile when the spec has no `linux.seccomp`. Default true. */
@@ -65,18 +72,19 @@ function signalName(n: number): NodeJS.Signals | null {
   return null;
 }
 
-async function oomKills(cgroupPaths: string[]): Promise<boolean> {
-  for (const dir of cgroupPaths) {
-    for (const file of ['memory.oom_control', 'memory.events']) {
-      try {
-        const m = /^oom_kill (\d+)$/m.exec(await readFile(join(dir, file), 'utf8'));
-        if (m && Number(m[1]) > 0) return true;
-      } catch {
-        // not a memory cgroup
-      }
-    }
+/** The container's cgroup for `spec`: `linux.cgroupsPath` (else `ocikit/<id>`) with `linux.resources`. */
+export function cgroupForSpec(spec: RuntimeSpec, id: string): Cgroup {
+  return Cgroup.create(spec.linux?.cgroupsPath ?? `ocikit/${id}`, spec.linux?.resources);
+}
+
+/** From the memory cgroup's `oom_kill` counter (through the addon). */
+function oomKilledIn(cgroup: Cgroup | undefined): boolean {
+  if (!cgroup || cgroup.paths.length === 0) return false;
+  try {
+    return cgroup.oomKilled();
+  } catch {
+    return false; // removed meanwhile, or not on a cgroup filesystem
   }
-  return false;
 }
 
 /** A process started in a container. */
@@ -89,20 +97,23 @@ export class ContainerProcess {
   readonly ptyMaster: number | null;
   /** Resolves once the process has exited and was reaped. */
   readonly exited: Promise<ExitStatus>;
+  /** The cgroup it was started in, when one was given. */
+  readonly cgroup: Cgroup | undefined;
   #running = true;
 
-  constructor(started: NativeStarted, cgroupPaths: string[]) {
+  constructor(started: NativeStarted, cgroup: Cgroup | undefined) {
+    this.cgroup = cgroup;
     this.id = started.id;
     this.pid = started.pid;
     this.ptyMaster = started.ptyMaster;
     this.exited = new Promise<{ exitCode: number; signal: number }>((resolve) => waiting.set(started.id, resolve)).then(
-      async ({ exitCode, signal }) => {
+      ({ exitCode, signal }) => {
         this.#running = false;
         const sig = signal === 0 ? null : signalName(signal);
         return {
           exitCode: signal === 0 ? exitCode : null,
           signal: sig,
-          oomKilled: sig === 'SIGKILL' && (await oomKills(cgroupPaths)),
+          oomKilled: sig === 'SIGKILL' && oomKilledIn(cgroup),
         };
       },
     );
@@ -127,11 +138,24 @@ export class ContainerProcess {
   }
 }
 
+/** All cgroup directories of `o` (explicit paths, then the cgroup's). */
+function cgroupDirs(o: SpawnOptions): string[] {
+  const dirs = [...(o.cgroupPaths ?? [])];
+  for (const d of o.cgroup?.paths ?? []) if (!dirs.includes(d)) dirs.push(d);
+  return dirs;
+}
+
+/** The cgroup the process's OOM kills are read from. */
+function cgroupOf(o: SpawnOptions): Cgroup | undefined {
+  if (o.cgroup) return o.cgroup;
+  return o.cgroupPaths?.length ? Cgroup.fromPaths(o.cgroupPaths) : undefined;
+}
+
 function nativeOptions(o: SpawnOptions): NativeSpawnOptions {
   return {
     stdio: o.stdio,
     exitHandler: ensureExitHandler(),
-    cgroupProcs: (o.cgroupPaths ?? []).map((d) => join(d, 'cgroup.procs')),
+    cgroupProcs: cgroupDirs(o).map((d) => join(d, 'cgroup.procs')),
     pdeathsig: o.dieWithOwner === false ? 0 : signalNumber('SIGKILL'),
     defaultSeccomp: o.defaultSeccomp ?? true,
   };
@@ -145,7 +169,7 @@ function nativeOptions(o: SpawnOptions): NativeSpawnOptions {
 export function spawnContainer(spec: RuntimeSpec, options: SpawnOptions): ContainerProcess {
   const started = callNative(() => native().spawn(JSON.stringify(spec), nativeOptions(options)));
   log('started container pid=%d', started.pid);
-  return new ContainerProcess(started, options.cgroupPaths ?? []);
+  return new ContainerProcess(started, cgroupOf(options));
 }
 
 /**
@@ -154,8 +178,9 @@ export function spawnContainer(spec: RuntimeSpec, options: SpawnOptions): Contai
  * terminal, and the same capability and seccomp rules as a run.
  */
 export function execInContainer(init: ContainerProcess, spec: RuntimeSpec, options: SpawnOptions): ContainerProcess {
-  const started = callNative(() => native().exec(init.id, JSON.stringify(spec), nativeOptions(options)));
-  return new ContainerProcess(started, options.cgroupPaths ?? []);
+  const o = options.cgroup || options.cgroupPaths?.length || !init.cgroup ? options : { ...options, cgroup: init.cgroup };
+  const started = callNative(() => native().exec(init.id, JSON.stringify(spec), nativeOptions(o)));
+  return new ContainerProcess(started, cgroupOf(o));
 }
 
 /** Options of {@link stopContainer}. */
@@ -167,8 +192,9 @@ export interface StopOptions {
 }
 
 /**
- * Stops a container: `signal` to its PID 1, then SIGKILL after the timeout. Killing PID 1 of a pid
- * namespace kills every process in it, exec'd ones included.
+ * Stops a container: `signal` to its PID 1, then after the timeout SIGKILL to every process of its
+ * cgroup (v1: freeze, kill, thaw; v2: `cgroup.kill`) when it has one, else to PID 1 (whose death
+ * kills its pid namespace); then waits for PID 1's exit.
  */
 export async function stopContainer(init: ContainerProcess, options: StopOptions = {}): Promise<ExitStatus> {
   if (!init.running) return init.exited;
@@ -186,6 +212,16 @@ export async function stopContainer(init: ContainerProcess, options: StopOptions
   });
   const first = await Promise.race([init.exited, timedOut]);
   clearTimeout(timer);
-  if (first === 'timeout') killQuietly('SIGKILL');
+  if (first === 'timeout') {
+    log('stop: timeout, SIGKILL pid=%d', init.pid);
+    if (init.cgroup) {
+      try {
+        init.cgroup.killAll('SIGKILL');
+      } catch (e) {
+        log('stop: cgroup kill failed: %s', String(e));
+      }
+    }
+    killQuietly('SIGKILL');
+  }
   return init.exited;
 }

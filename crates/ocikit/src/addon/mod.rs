@@ -1,6 +1,8 @@
 //! The functions the addon exports to JS (a narrow binding: plain objects, strings, numbers, Buffers).
 //! lib/native/ wraps each one in a typed TS function.
 
+mod adopt;
+mod cgroup;
 mod fs;
 mod host;
 mod runtime;
@@ -23,6 +25,18 @@ pub fn register(cx: Env, exports: napi_value) -> CallResult<()> {
     export(cx, exports, "exec", runtime::exec)?;
     export(cx, exports, "kill", runtime::kill)?;
     export(cx, exports, "resizePty", runtime::resize_pty)?;
+    export(cx, exports, "cgroupCreate", cgroup::create)?;
+    export(cx, exports, "cgroupOpen", cgroup::open)?;
+    export(cx, exports, "cgroupFreeze", cgroup::freeze)?;
+    export(cx, exports, "cgroupThaw", cgroup::thaw)?;
+    export(cx, exports, "cgroupStats", cgroup::stats)?;
+    export(cx, exports, "cgroupOomKilled", cgroup::oom_killed)?;
+    export(cx, exports, "cgroupKillAll", cgroup::kill_all)?;
+    export(cx, exports, "cgroupProcs", cgroup::procs)?;
+    export(cx, exports, "cgroupRemove", cgroup::remove)?;
+    export(cx, exports, "signalChecked", cgroup::signal_checked)?;
+    export(cx, exports, "processStartTime", cgroup::process_start_time)?;
+    export(cx, exports, "adopt", adopt::adopt)?;
     Ok(())
 }
 

@@ -114,6 +114,53 @@ impl Cgroup {
         }
     }
 
+    /// The cgroup whose directories are `dirs` (what [`CgroupManager::paths`] returned, possibly
+    /// in another process): each directory's hierarchy is found from the mount it lives on. On a
+    /// hybrid host v1 directories win over a cgroup2 one.
+    pub fn from_dirs(dirs: &[PathBuf]) -> Result<Cgroup> {
+        let h = host()?;
+        let mut v1 = Vec::new();
+        let mut v2 = None;
+        for d in dirs {
+            let m = h
+                .mounts
+                .iter()
+                .filter(|m| d.starts_with(&m.mount_point))
+                .max_by_key(|m| m.mount_point.as_os_str().len())
+                .ok_or_else(|| Error::other("locate", d, ErrorKind::InvalidInput, "not on a cgroup filesystem"))?;
+            if m.fstype == "cgroup2" {
+                v2.get_or_insert_with(|| d.clone());
+                continue;
+            }
+            for c in v1::Controller::ALL {
+                if m.options.iter().any(|o| o == c.name()) && !v1.iter().any(|(x, _)| x == c) {
+                    v1.push((*c, d.clone()));
+                }
+            }
+        }
+        match (v1.is_empty(), v2) {
+            (false, _) => Ok(Cgroup::V1(v1::Manager::from_dirs(v1))),
+            (true, Some(d)) => Ok(Cgroup::V2(v2::Manager::from_dir(d))),
+            (true, None) => Err(Error::other("locate", "", ErrorKind::InvalidInput, "no cgroup directory given")),
+        }
+    }
+
+    /// Removes the cgroup once its processes are gone: waits up to `timeout` for `cgroup.procs`
+    /// to drain (exiting tasks), then removes each directory (rmdir retries on EBUSY). A cgroup
+    /// already removed is success; one still holding processes is EBUSY.
+    pub fn remove_when_empty(&self, timeout: std::time::Duration) -> Result<()> {
+        let empty = fs::wait_until(timeout, || match self.procs() {
+            Ok(p) => Ok(p.is_empty()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(true),
+            Err(e) => Err(e),
+        })?;
+        if !empty {
+            let p = self.paths().into_iter().next().unwrap_or_default();
+            return Err(Error::new("remove", p, std::io::Error::from_raw_os_error(16)));
+        }
+        self.remove()
+    }
+
     /// For `CLONE_INTO_CGROUP`: `Some(fd)` on v2, `None` on v1 (use `add_pid`).
     pub fn cgroup_fd(&self) -> Result<Option<OwnedFd>> {
         match self {

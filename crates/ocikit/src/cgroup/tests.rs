@@ -393,3 +393,51 @@ fn real_v1_pids_limit_stops_a_fork_loop() {
     c.kill_all(SIGKILL).unwrap();
     assert!(c.procs().unwrap().is_empty());
 }
+
+#[test]
+fn resources_from_oci_json() {
+    use super::resources::from_json_text;
+    let r = from_json_text(
+        r#"{"memory":{"limit":33554432,"reservation":1048576,"swap":67108864,"swappiness":10,"disableOOMKiller":false},
+        "cpu":{"shares":512,"quota":50000,"period":100000,"cpus":"0-1","mems":"0","realtimeRuntime":0},
+        "pids":{"limit":64},"blockIO":{"weight":10},
+        "devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"},
+        {"allow":true,"type":"b","major":8}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        r.memory,
+        Some(Memory { limit: Some(32 << 20), reservation: Some(1 << 20), swap: Some(64 << 20), swappiness: Some(10), disable_oom_killer: Some(false) })
+    );
+    assert_eq!(
+        r.cpu,
+        Some(Cpu { shares: Some(512), quota: Some(50000), period: Some(100000), cpus: Some("0-1".into()), mems: Some("0".into()) })
+    );
+    assert_eq!(r.pids, Some(Pids { limit: 64 }));
+    let d = r.devices.unwrap();
+    assert_eq!(d.len(), 3);
+    assert_eq!(d[0], DeviceRule { allow: false, kind: 'a', major: None, minor: None, access: "rwm".into() });
+    assert_eq!(d[1], DeviceRule { allow: true, kind: 'c', major: Some(1), minor: Some(3), access: "rw".into() });
+    assert_eq!(d[2], DeviceRule { allow: true, kind: 'b', major: Some(8), minor: None, access: "rwm".into() });
+    // unlimited values and empty input
+    let u = from_json_text(r#"{"memory":{"limit":-1,"swap":-1},"cpu":{"quota":-1},"pids":{"limit":-1}}"#).unwrap();
+    assert_eq!(u.memory.unwrap().limit, Some(-1));
+    assert_eq!(u.cpu.unwrap().quota, Some(-1));
+    assert_eq!(from_json_text("null").unwrap(), Resources::default());
+    assert_eq!(from_json_text("{}").unwrap(), Resources::default());
+}
+
+#[test]
+fn resources_from_oci_json_names_the_bad_field() {
+    use super::resources::from_json_text;
+    let e = |t: &str| from_json_text(t).unwrap_err();
+    assert!(e(r#"{"memory":{"limit":"1g"}}"#).contains("linux.resources.memory.limit"));
+    assert!(e(r#"{"memory":{"swappiness":101}}"#).contains("swappiness"));
+    assert!(e(r#"{"cpu":{"shares":-2}}"#).contains("linux.resources.cpu.shares"));
+    assert!(e(r#"{"pids":{"limit":1.5}}"#).contains("linux.resources.pids.limit"));
+    assert!(e(r#"{"devices":[{"allow":true,"type":"x"}]}"#).contains("devices[0].type"));
+    assert!(e(r#"{"devices":[{"type":"c"}]}"#).contains("devices[0].allow"));
+    assert!(e(r#"{"devices":[{"allow":true,"access":"rwx"}]}"#).contains("access"));
+    assert!(e(r#"[1]"#).contains("must be an object"));
+    assert!(e(r#"{"memory":"#).contains("JSON at byte"));
+}

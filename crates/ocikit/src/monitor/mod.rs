@@ -6,6 +6,7 @@
 //! `container.log` (JSON lines), `exit.json` (written once, by rename, when PID 1 has exited).
 
 pub mod logfmt;
+pub mod pidctl;
 
 use crate::sc;
 use crate::spawn::{self, reaper, Options};
@@ -16,6 +17,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+use crate::cgroup::{Cgroup, CgroupManager};
 
 /// What the monitor is asked to run.
 #[derive(Clone, Debug, Default)]
@@ -23,16 +25,26 @@ pub struct Config {
     pub state_dir: PathBuf,
     pub cgroup_dirs: Vec<String>,
     pub default_seccomp: bool,
+    /// Disposable: the owner's pid and (optionally) its start time; when the owner exits, even
+    /// by SIGKILL, the container is killed, its exit recorded, and the monitor exits.
+    pub owner: Option<(i32, Option<u64>)>,
 }
 
-/// Writes `data` to `dir/name` through a temporary file, fsync and rename.
-pub fn write_atomic(dir: &Path, name: &str, data: &str) -> std::io::Result<()> {
+/// Writes `data` to `dir/name` through a temporary file and rename (readers never see a partial
+/// file); `durable` adds fsync of the file and the directory (the exit record: it must survive a
+/// crash of the host; `monitor.json` need not, the container would not survive it either).
+pub fn write_atomic(dir: &Path, name: &str, data: &str, durable: bool) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));
     let mut f = File::create(&tmp)?;
     f.write_all(data.as_bytes())?;
-    f.sync_all()?;
+    if durable {
+        f.sync_all()?;
+    }
     std::fs::rename(&tmp, dir.join(name))?;
-    File::open(dir)?.sync_all()
+    if durable {
+        File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 fn pipe() -> Result<[i32; 2], SysError> {
@@ -45,14 +57,26 @@ fn close(fd: i32) {
     let _ = unsafe { sc!(nr::CLOSE, fd) };
 }
 
+fn cgroup_of(cgroup_dirs: &[String]) -> Option<Cgroup> {
+    if cgroup_dirs.is_empty() {
+        return None;
+    }
+    Cgroup::from_dirs(&cgroup_dirs.iter().map(PathBuf::from).collect::<Vec<_>>()).ok()
+}
+
+/// From the memory cgroup's `oom_kill` counter.
 fn oom_killed(cgroup_dirs: &[String]) -> bool {
-    cgroup_dirs.iter().any(|d| {
-        ["memory.oom_control", "memory.events"].iter().any(|f| {
-            std::fs::read_to_string(Path::new(d).join(f)).ok().is_some_and(|t| {
-                t.lines().any(|l| l.strip_prefix("oom_kill ").and_then(|n| n.trim().parse::<u64>().ok()).unwrap_or(0) > 0)
-            })
-        })
-    })
+    cgroup_of(cgroup_dirs).is_some_and(|c| c.oom_killed().unwrap_or(false))
+}
+
+/// A pidfd on the owner, or `None` when it is already gone (or its pid was recycled).
+fn watch_owner(pid: i32, start: Option<u64>) -> Option<i32> {
+    let fd = pidctl::pidfd_open(pid).ok()?;
+    if start.is_some_and(|t| pidctl::start_time(pid) != Some(t)) {
+        pidctl::close(fd);
+        return None;
+    }
+    Some(fd)
 }
 
 #[repr(C)]
@@ -86,13 +110,23 @@ pub fn run(cfg: &Config, ready: &mut dyn FnMut(&str)) -> Result<i32, SysError> {
     close(err[1]);
     drop(null);
     let started = started?;
+    let me = std::process::id() as i32;
     let monitor = format!(
-        "{{\"pid\":{},\"monitorPid\":{},\"startedAt\":\"{}\"}}\n",
+        "{{\"pid\":{},\"monitorPid\":{},\"startedAt\":\"{}\",\"startTime\":{},\"monitorStartTime\":{}}}\n",
         started.pid,
-        std::process::id(),
-        logfmt::rfc3339(started_at)
+        me,
+        logfmt::rfc3339(started_at),
+        pidctl::start_time(started.pid).map_or("null".into(), |t| t.to_string()),
+        pidctl::start_time(me).map_or("null".into(), |t| t.to_string()),
     );
-    write_atomic(dir, "monitor.json", &monitor).map_err(|_| SysError::new(Errno::EIO, "write monitor.json"))?;
+    // disposable: watch the owner from now on (gone already: kill at once)
+    let mut owner_fd: Option<i32> = None;
+    let mut owner_gone = false;
+    if let Some((pid, start)) = cfg.owner {
+        owner_fd = watch_owner(pid, start);
+        owner_gone = owner_fd.is_none();
+    }
+    write_atomic(dir, "monitor.json", &monitor, false).map_err(|_| SysError::new(Errno::EIO, "write monitor.json"))?;
     ready(&monitor);
 
     let mut log = OpenOptions::new()
@@ -104,14 +138,26 @@ pub fn run(cfg: &Config, ready: &mut dyn FnMut(&str)) -> Result<i32, SysError> {
     let mut bufs = [Vec::new(), Vec::new()];
     let mut open = [true, true];
     let mut exit: Option<(i32, i32)> = None;
-    let mut chunk = vec![0u8; 64 * 1024];
+    let mut chunk = vec![0u8; 16 * 1024];
     while open.iter().any(|o| *o) || exit.is_none() {
+        if owner_gone {
+            owner_gone = false;
+            if let Some(fd) = owner_fd.take() {
+                close(fd);
+            }
+            // PID 1 first (its pid namespace dies with it), then anything left in the cgroup
+            let _ = pidctl::pidfd_signal(started.pidfd, SIGKILL);
+            if let Some(cg) = cgroup_of(&cfg.cgroup_dirs) {
+                let _ = cg.kill_all(SIGKILL);
+            }
+        }
         let mut fds = [
             PollFd { fd: if open[0] { out[0] } else { -1 }, events: 1, revents: 0 },
             PollFd { fd: if open[1] { err[0] } else { -1 }, events: 1, revents: 0 },
             PollFd { fd: if exit.is_none() { started.pidfd } else { -1 }, events: 1, revents: 0 },
+            PollFd { fd: owner_fd.unwrap_or(-1), events: 1, revents: 0 },
         ];
-        match unsafe { sc!(nr::PPOLL, fds.as_mut_ptr(), 3, 0, 0, 8) } {
+        match unsafe { sc!(nr::PPOLL, fds.as_mut_ptr(), 4, 0, 0, 8) } {
             Err(Errno::EINTR) => continue,
             Err(e) => return Err(SysError::new(e, "ppoll")),
             Ok(_) => {}
@@ -136,10 +182,16 @@ pub fn run(cfg: &Config, ready: &mut dyn FnMut(&str)) -> Result<i32, SysError> {
                 let _ = log.write_all(logfmt::record(line, stream, now).as_bytes());
             });
         }
+        if owner_fd.is_some() && fds[3].revents != 0 {
+            owner_gone = true;
+        }
         if exit.is_none() && fds[2].revents != 0 {
             exit = Some(reaper::wait_pidfd(started.pidfd).map_err(|e| SysError::new(e, "waitid"))?);
             close(started.pidfd);
         }
+    }
+    if let Some(fd) = owner_fd {
+        close(fd);
     }
     let (code, signal) = exit.unwrap_or((-1, 0));
     let oom = signal == SIGKILL && oom_killed(&cfg.cgroup_dirs);
@@ -152,6 +204,6 @@ pub fn run(cfg: &Config, ready: &mut dyn FnMut(&str)) -> Result<i32, SysError> {
         logfmt::rfc3339(SystemTime::now())
     );
     let _ = log.sync_all();
-    write_atomic(dir, "exit.json", &record).map_err(|_| SysError::new(Errno::EIO, "write exit.json"))?;
+    write_atomic(dir, "exit.json", &record, true).map_err(|_| SysError::new(Errno::EIO, "write exit.json"))?;
     Ok(0)
 }

@@ -79,6 +79,11 @@ impl Manager {
         Ok(Manager { dirs })
     }
 
+    /// The manager for known directories (e.g. `paths()` recorded by another process).
+    pub fn from_dirs(dirs: Vec<(Controller, PathBuf)>) -> Manager {
+        Manager { dirs }
+    }
+
     /// The manager for an existing cgroup (nothing is created or checked).
     pub fn open(bases: &[(Controller, PathBuf)], name: &str) -> Result<Manager> {
         check_name(name)?;

@@ -53,6 +53,11 @@ impl Manager {
         Ok(Manager { dir: base.join(name) })
     }
 
+    /// The manager for a known directory.
+    pub fn from_dir(dir: PathBuf) -> Manager {
+        Manager { dir }
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

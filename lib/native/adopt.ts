@@ -1,0 +1,33 @@
+/**
+ * Adopting a running container's PID 1 that another process started (a detached container's
+ * monitor, an earlier `ocikit` run): a pidfd opened after a start-time check, so `exec` and
+ * `kill` work on it as on a process of our own. Its exit is not ours to see: callers poll.
+ *
+ * @internal
+ * @module
+ */
+import { native } from './addon.js';
+import { callNative } from './call.js';
+import type { Cgroup } from './cgroup.js';
+import { ContainerProcess } from './runtime.js';
+
+interface AdoptBinding {
+  adopt(pid: number, startTime: number | null): number | null;
+}
+
+/**
+ * The running process `pid` if it still started at `startTime` (clock ticks since boot, see
+ * `processStartTime`), as a {@link ContainerProcess} whose `exited` never settles; undefined when
+ * it is gone or the pid now names another process.
+ */
+export function adoptProcess(pid: number, startTime: number | null, cgroup?: Cgroup): ContainerProcess | undefined {
+  const binding = native() as unknown as AdoptBinding;
+  const id = callNative(() => binding.adopt(pid, startTime));
+  if (id === null) return undefined;
+  return new ContainerProcess({ id, pid, ptyMaster: null }, cgroup);
+}
+
+/** Start time of `pid` in clock ticks since boot, or null when it is gone. */
+export function processStartTime(pid: number): number | null {
+  return callNative(() => native().processStartTime(pid));
+}
