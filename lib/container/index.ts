@@ -13,3 +13,20 @@ export type {
   UlimitOption,
   NetworkMode,
 } from './options.js';
+export {
+  Container,
+  type RunOptions,
+  type WaitResult,
+  type ContainerStopOptions,
+  type ContainerRemoveOptions,
+  type ContainerListOptions,
+  type AttachedStreams,
+} from './container.js';
+export type { ExecOptions, ExecResult, ExecProcess } from './exec.js';
+export type { LogsOptions } from './logs.js';
+export type { ContainerInspect, ContainerTop, ContainerStats } from './inspect.js';
+export type { ContainerStatus } from './state.js';
+export { ContainerError } from '../errors.js';
+export type { CopyFromOptions, CopyToOptions, PathStat } from './copy.js';
+export type { CommitOptions } from './commit.js';
+export type { PortMapping } from './port.js';

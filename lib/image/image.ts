@@ -15,6 +15,11 @@ import type { PullOptions, PushOptions, RemoveOptions, SaveOptions, StoreOptions
 import { findImages, refKey } from './lookup.js';
 import { pullImage } from './pull.js';
 import { pushImage } from './push.js';
+import { importImage, type ImportOptions } from './import.js';
+import { unpackImage } from './unpack.js';
+import type { ApplyOptions } from '../layer/options.js';
+import type { ApplyResult } from '../layer/apply.js';
+import type { Readable } from 'node:stream';
 
 /**
  * An image held in the local store.
@@ -142,6 +147,21 @@ export class Image {
   /** Loads images from a `docker save` tar or an OCI layout tar; resolves with them. */
   static load(file: string, opts: StoreOptions = {}): Promise<Image[]> {
     return loadArchive(file, opts);
+  }
+
+  /**
+   * Imports a root file system tar (a file path or a stream; plain, gzip or
+   * zstd) as a one-layer image, as `docker import` does: host platform,
+   * history "Imported from …", `changes` as Dockerfile instructions, tagged
+   * `ref` when given.
+   */
+  static import(source: Readable | string, opts: ImportOptions = {}): Promise<Image> {
+    return importImage(source, opts);
+  }
+
+  /** Applies every layer in order into `dir` (empty or missing), like `umoci unpack`'s `rootfs/`. */
+  unpack(dir: string, options: ApplyOptions = {}): Promise<ApplyResult[]> {
+    return unpackImage(this, dir, options);
   }
 
   /** References that name this image in the store (full normalised form). */

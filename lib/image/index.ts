@@ -8,3 +8,5 @@ export type { PullOptions, PushOptions, RemoveOptions, SaveOptions, StoreOptions
 export type { ProgressEvent, ProgressListener, ProgressState } from './progress.js';
 export type { ImageInspect, HistoryItem } from './inspect.js';
 export { hostPlatform, parsePlatform, formatPlatform } from './platform.js';
+export type { ImportOptions } from './import.js';
+export { applyConfigChanges } from './config-changes.js';

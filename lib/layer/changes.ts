@@ -44,6 +44,19 @@ export class LayerChanges {
     this.#items = items;
   }
 
+  /** The changes that `keep` accepts (given each change and, except for deletions, its lstat). */
+  filter(keep: (change: Change, stats: Stats | undefined) => boolean): LayerChanges {
+    const list: Change[] = [];
+    const items: LayerItem[] = [];
+    this.list.forEach((c, i) => {
+      const item = this.#items[i] as LayerItem;
+      if (!keep(c, item.stats)) return;
+      list.push(c);
+      items.push(item);
+    });
+    return new LayerChanges(list, items);
+  }
+
   /**
    * Writes the changes as a layer (sorted, normalised entries; whiteouts as
    * `.wh.` files; a replaced directory as an opaque whiteout) to `dest`,

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { CliError, OcikitError } from '../../errors.js';
+import { CliError, ImageError, OcikitError } from '../../errors.js';
+import { Container } from '../../container/container.js';
 import { Image } from '../../image/index.js';
 import { parseReference } from '../../reference/index.js';
 import type { Command } from '../command.js';
@@ -168,22 +169,32 @@ const inspectCommand: Command = {
     description: 'Return low-level information on ocikit objects',
     flags: [
       { name: 'format', short: 'f', type: 'string', description: "Format output using a template ({{.Path}}, {{json .Path}}) or 'json'" },
-      { name: 'type', type: 'string', description: 'Return JSON for specified type (image; container later)' },
+      { name: 'type', type: 'string', description: 'Return JSON for specified type (image or container)' },
     ],
     minArgs: 1,
   },
   async run(args, io) {
     const type = flagString(args, 'type');
-    if (type !== undefined && type !== 'image') {
+    if (type !== undefined && type !== 'image' && type !== 'container') {
       throw new CliError(`inspect --type ${type} is not available in this build`, { code: 'ERR_CLI_BAD_VALUE', verb: 'inspect' });
     }
     const found: unknown[] = [];
     let code = 0;
     for (const name of args.positionals) {
       try {
+        // Like docker: an image first, then a container of that name or id.
+        if (type === 'container') throw new ImageError('ERR_IMAGE_NOT_FOUND', name);
         found.push(await (await Image.get(name)).inspect());
       } catch (err) {
-        const missing = err instanceof OcikitError && err.code === 'ERR_IMAGE_NOT_FOUND';
+        if (type !== 'image' && err instanceof OcikitError && (err.code === 'ERR_IMAGE_NOT_FOUND' || err.code === 'ERR_INVALID_REFERENCE')) {
+          try {
+            found.push(await (await Container.get(name)).inspect());
+            continue;
+          } catch (cerr) {
+            if (!(cerr instanceof OcikitError && cerr.code === 'ERR_CONTAINER_NOT_FOUND')) err = cerr;
+          }
+        }
+        const missing = err instanceof OcikitError && (err.code === 'ERR_IMAGE_NOT_FOUND' || err.code === 'ERR_CONTAINER_NOT_FOUND' || err.code === 'ERR_INVALID_REFERENCE');
         io.stderr.write(`Error: ${missing ? `No such object: ${name}` : err instanceof Error ? err.message : String(err)}\n`);
         code = 125;
       }

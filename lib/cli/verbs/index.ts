@@ -7,6 +7,7 @@
 import type { Command } from '../command.js';
 import type { VerbGroup } from '../help.js';
 import { CONTAINER_COMMANDS } from './container-verbs.js';
+import './container-handlers.js';
 import { IMAGE_COMMANDS } from './image-verbs.js';
 import { REGISTRY_COMMANDS } from './registry-verbs.js';
 import { infoCommand, versionCommand } from './system-verbs.js';

@@ -57,9 +57,15 @@ describe('main', () => {
   });
 
   it('says honestly when a container verb has no handler', async () => {
-    const f = fakeIo();
-    expect(await main(['ps', '-a'], f.io)).toBe(125);
-    expect(f.err()).toBe('ocikit: ps is not available in this build\n');
+    const registered = handlers['ps'];
+    delete handlers['ps'];
+    try {
+      const f = fakeIo();
+      expect(await main(['ps', '-a'], f.io)).toBe(125);
+      expect(f.err()).toBe('ocikit: ps is not available in this build\n');
+    } finally {
+      if (registered !== undefined) handlers['ps'] = registered;
+    }
   });
 
   it('runs a registered container handler and returns its exit code', async () => {

@@ -1,0 +1,454 @@
+/**
+ * `Container`: create, start, stop, inspect and remove containers in-process,
+ * as `docker run/start/stop/logs/exec/rm` do, without a daemon.
+ *
+ * @module
+ */
+import { join } from 'node:path';
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { ContainerError, ImageError } from '../errors.js';
+import { Image } from '../image/image.js';
+import { adoptProcess } from '../native/adopt.js';
+import { Cgroup } from '../native/cgroup.js';
+import type { ContainerProcess } from '../native/runtime.js';
+import { collectExec, execSpec, startExec, type ExecOptions, type ExecProcess, type ExecResult } from './exec.js';
+import { inspectState, topRows, type ContainerInspect, type ContainerStats, type ContainerTop } from './inspect.js';
+import { LOG_FILE } from './io.js';
+import { readLog, type LogsOptions } from './logs.js';
+import { autoRemove, collectGarbage, exitCodeOf, isActive, observe, recordExit } from './observe.js';
+import type { ContainerOptions } from './options.js';
+import { readRun, type RunRecord } from './runtime-record.js';
+import { createOnDisk, destroy } from './setup.js';
+import { launch, localRuns } from './start.js';
+import type { ContainerState } from './state.js';
+import { ContainerStore } from './store.js';
+import { withLock } from '../util/lock.js';
+import { killRun, stopRun, waitInactive } from './stop.js';
+import { exportContainer } from './export.js';
+import { copyFromContainer, copyToContainer, statInContainer, type CopyFromOptions, type CopyToOptions, type PathStat } from './copy.js';
+import { diffContainer } from './diff.js';
+import { commitContainer, type CommitOptions } from './commit.js';
+import { containerPorts, type PortMapping } from './port.js';
+import type { Change } from '../layer/changes.js';
+
+/** Options of {@link Container.create} and {@link Container.run}. */
+export interface RunOptions extends ContainerOptions {
+  /** Start under a monitor that outlives this process, logging to file (`-d`). Default false: attached. */
+  detach?: boolean;
+}
+
+/** What {@link Container.wait} resolves with. */
+export interface WaitResult {
+  /** Exit status, or 128 + the signal number that killed it. */
+  exitCode: number;
+  /** The kernel's OOM killer killed a process of the container. */
+  oomKilled: boolean;
+}
+
+/** Options of {@link Container.stop} and {@link Container.restart}. */
+export interface ContainerStopOptions {
+  /** Seconds between the stop signal and SIGKILL; default the container's `stopTimeout` (10). */
+  timeout?: number;
+}
+
+/** Options of {@link Container.remove}. */
+export interface ContainerRemoveOptions {
+  /** Kill it first if it runs (`-f`). */
+  force?: boolean;
+  /** Remove its anonymous volumes too (`-v`). */
+  volumes?: boolean;
+}
+
+/** Options of {@link Container.list}. */
+export interface ContainerListOptions {
+  /** Include containers that do not run (`-a`). */
+  all?: boolean;
+}
+
+/** The stdio of an attached container. */
+export interface AttachedStreams {
+  stdout: Readable;
+  stderr: Readable;
+  /** Writable when the container was created `interactive`. */
+  stdin: Writable | null;
+}
+
+const stores = new Map<string, ContainerStore>();
+function store(): ContainerStore {
+  const s = new ContainerStore();
+  const cached = stores.get(s.dir);
+  if (cached) return cached;
+  stores.set(s.dir, s);
+  return s;
+}
+
+function notRunning(id: string): ContainerError {
+  return new ContainerError('ERR_CONTAINER_NOT_RUNNING', `container ${id} is not running`);
+}
+
+/** Adopted PID 1s of containers this process did not start, by container id and pid. */
+const adopted = new Map<string, ContainerProcess>();
+
+/**
+ * A container on this storage root.
+ *
+ * ```ts
+ * await using c = await Container.run('busybox', { cmd: ['echo', 'hi'] });
+ * const { exitCode } = await c.wait();
+ * for await (const line of c.logs()) process.stdout.write(line);
+ * ```
+ */
+export class Container {
+  /** 64 hex digits. */
+  readonly id: string;
+  /** Unique name (without a leading `/`). */
+  readonly name: string;
+
+  private constructor(state: ContainerState) {
+    this.id = state.id;
+    this.name = state.name;
+  }
+
+  /** Creates a container from an image (pulled when not in the store), like `docker create`. */
+  static async create(image: string | Image, options: RunOptions = {}): Promise<Container> {
+    const st = store();
+    await collectGarbage(st).catch(() => undefined); // a corrupt record elsewhere must not block this one
+    let img: Image;
+    let ref: string;
+    if (typeof image === 'string') {
+      ref = image;
+      try {
+        img = await Image.get(image);
+      } catch (err) {
+        if (!(err instanceof ImageError && err.code === 'ERR_IMAGE_NOT_FOUND')) throw err;
+        img = await Image.pull(image);
+      }
+    } else {
+      img = image;
+      ref = (await image.references())[0] ?? image.id;
+    }
+    return new Container(await createOnDisk(st, img, ref, options));
+  }
+
+  /** Creates and starts a container, like `docker run` (`rm`: removed once it exits). */
+  static async run(image: string | Image, options: RunOptions = {}): Promise<Container> {
+    const c = await Container.create(image, options);
+    try {
+      await c.start();
+    } catch (err) {
+      await c.remove({ force: true, volumes: true }).catch(() => undefined);
+      throw err;
+    }
+    return c;
+  }
+
+  /** The container with this id, name or unique id prefix. @throws ContainerError `ERR_CONTAINER_NOT_FOUND`. */
+  static async get(ref: string): Promise<Container> {
+    const st = store();
+    await collectGarbage(st).catch(() => undefined); // a corrupt record elsewhere must not block this one
+    return new Container(await st.find(ref));
+  }
+
+  /** Containers of this storage root (running ones unless `all`), oldest first, seen from any process. */
+  static async list(options: ContainerListOptions = {}): Promise<Container[]> {
+    const states = await collectGarbage(store());
+    return states.filter((s) => options.all === true || isActive(s)).map((s) => new Container(s));
+  }
+
+  get #dir(): string {
+    return store().containerDir(this.id);
+  }
+
+  /** The recorded state, reconciled with reality. */
+  async #state(): Promise<ContainerState> {
+    const seen = await observe(store(), await store().get(this.id));
+    if (seen.removed) throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `no such container: ${this.id}`);
+    return seen.state;
+  }
+
+  async #run(): Promise<RunRecord> {
+    const run = await readRun(this.#dir);
+    if (run === undefined) throw notRunning(this.id);
+    return run;
+  }
+
+  /** Starts the container (attached unless created with `detach`); does nothing when it runs. */
+  async start(options: { detach?: boolean } = {}): Promise<void> {
+    // one start at a time, across processes: the second finds it running
+    await withLock(join(this.#dir, 'start.lock'), () => this.#start(options));
+  }
+
+  async #start(options: { detach?: boolean }): Promise<void> {
+    const st = store();
+    const state = await this.#state();
+    if (isActive(state)) return;
+    const detach = options.detach ?? (state.config.options as RunOptions).detach === true;
+    const id = this.id;
+    let markRunning!: () => void;
+    const running = new Promise<void>((r) => (markRunning = r));
+    const { run, local } = await launch(this.#dir, state, detach, async (status) => {
+      await running; // the exit is recorded after the start, however quick the process
+      try {
+        await recordExit(st, id, { exitCode: exitCodeOf(status), oomKilled: status.oomKilled });
+      } finally {
+        localRuns.delete(id); // a failure here is seen (and the exit recorded) by the next observation
+      }
+    });
+    if (local) localRuns.set(id, local);
+    try {
+      await st.update(id, (s) => {
+        const { exitCode: _e, finishedAt: _f, ...rest } = s;
+        return { ...rest, status: 'running', pid: run.pid, startedAt: new Date().toISOString(), oomKilled: false };
+      });
+    } finally {
+      markRunning();
+    }
+  }
+
+  /** Waits until the container exits (`docker wait`). */
+  async wait(): Promise<WaitResult> {
+    const local = localRuns.get(this.id);
+    if (local) {
+      const status = await local.done;
+      return { exitCode: exitCodeOf(status), oomKilled: status.oomKilled };
+    }
+    for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
+      let seen;
+      try {
+        seen = await observe(store(), await store().get(this.id));
+      } catch (err) {
+        if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `container ${this.id} was removed before its exit was seen`);
+        throw err;
+      }
+      const s = seen.state;
+      if (s.status === 'exited' || s.status === 'dead' || seen.removed) return { exitCode: s.exitCode ?? 137, oomKilled: s.oomKilled };
+      const l = localRuns.get(this.id);
+      if (l) return this.wait();
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  /** Sends the stop signal, then SIGKILL to all its processes after `timeout` seconds (`docker stop`). */
+  async stop(options: ContainerStopOptions = {}): Promise<void> {
+    const state = await this.#state();
+    if (!isActive(state)) return;
+    const timeoutMs = (options.timeout ?? state.config.merged.stopTimeout) * 1000;
+    await stopRun(store(), state, await this.#run(), state.config.merged.stopSignal, timeoutMs);
+  }
+
+  /** Sends a signal to PID 1 (`docker kill`); default SIGKILL. */
+  async kill(signal: NodeJS.Signals | number = 'SIGKILL'): Promise<void> {
+    const state = await this.#state();
+    if (!isActive(state)) throw notRunning(this.id);
+    killRun(state, await this.#run(), signal);
+  }
+
+  /** Stops and starts it again (`docker restart`). */
+  async restart(options: ContainerStopOptions = {}): Promise<void> {
+    await this.stop(options);
+    await this.start();
+  }
+
+  /** Freezes every process of the container (`docker pause`). */
+  async pause(): Promise<void> {
+    const state = await this.#state();
+    if (state.status !== 'running') throw notRunning(this.id);
+    Cgroup.fromPaths((await this.#run()).cgroupPaths).freeze();
+    await store().update(this.id, (s) => (s.status === 'running' ? { ...s, status: 'paused' } : s));
+  }
+
+  /** Thaws a paused container (`docker unpause`). */
+  async unpause(): Promise<void> {
+    const state = await this.#state();
+    if (state.status !== 'paused') throw new ContainerError('ERR_CONTAINER_NOT_PAUSED', `container ${this.id} is not paused`);
+    Cgroup.fromPaths((await this.#run()).cgroupPaths).thaw();
+    await store().update(this.id, (s) => (s.status === 'paused' ? { ...s, status: 'running' } : s));
+  }
+
+  /** Removes the container, its snapshot and (with `volumes` or `rm`) its anonymous volumes (`docker rm`). */
+  async remove(options: ContainerRemoveOptions = {}): Promise<void> {
+    let state: ContainerState;
+    try {
+      state = await this.#state();
+    } catch (err) {
+      if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') return;
+      throw err;
+    }
+    if (isActive(state)) {
+      if (options.force !== true) {
+        throw new ContainerError('ERR_CONTAINER_RUNNING', `container ${this.id} is running: stop it first, or remove it with force`);
+      }
+      await stopRun(store(), state, await this.#run(), 'SIGKILL', 0);
+    }
+    await localRuns.get(this.id)?.done;
+    await waitInactive(store(), this.id);
+    try {
+      state = await store().get(this.id);
+    } catch (err) {
+      if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') return;
+      throw err;
+    }
+    adopted.delete(this.id);
+    await destroy(store(), state, options.volumes === true || autoRemove(state));
+  }
+
+  /** The container's output from its json-file log, line by line (`docker logs`). */
+  logs(options: LogsOptions = {}): AsyncIterable<string> {
+    const running = async (): Promise<boolean> => {
+      try {
+        return isActive(await this.#state()) || localRuns.has(this.id);
+      } catch {
+        return false;
+      }
+    };
+    return readLog(join(this.#dir, LOG_FILE), options, running);
+  }
+
+  /** The stdio of a container this process started attached. */
+  attach(): AttachedStreams {
+    const local = localRuns.get(this.id);
+    if (!local) throw new ContainerError('ERR_NOT_ATTACHED', `container ${this.id} was not started attached by this process`);
+    return { stdout: local.stdout, stderr: local.stderr, stdin: local.stdin };
+  }
+
+  /** Output of an attached container (see {@link Container.attach}). */
+  get stdout(): Readable {
+    return this.attach().stdout;
+  }
+
+  get stderr(): Readable {
+    return this.attach().stderr;
+  }
+
+  get stdin(): Writable | null {
+    return this.attach().stdin;
+  }
+
+  /** Starts a process in the running container and streams its stdio (`docker exec -i`). */
+  async execStream(cmd: string[], options: ExecOptions = {}): Promise<ExecProcess> {
+    const state = await this.#state();
+    if (state.status !== 'running') throw notRunning(this.id);
+    const spec = await execSpec(this.#dir, state, cmd, options);
+    return startExec(this.#dir, await this.#init(), spec, options);
+  }
+
+  /** Runs a process in the running container and collects its output (`docker exec`). */
+  async exec(cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const { status, stdout, stderr } = await collectExec(await this.execStream(cmd, options));
+    return { exitCode: exitCodeOf(status), stdout, stderr };
+  }
+
+  async #init(): Promise<ContainerProcess> {
+    const local = localRuns.get(this.id);
+    if (local) return local.proc;
+    const run = await this.#run();
+    const known = adopted.get(this.id);
+    if (known && known.pid === run.pid) return known;
+    const p = adoptProcess(run.pid, run.startTime, Cgroup.fromPaths(run.cgroupPaths));
+    if (!p) throw notRunning(this.id);
+    adopted.set(this.id, p);
+    return p;
+  }
+
+  /** What `docker inspect` shows. */
+  async inspect(): Promise<ContainerInspect> {
+    const state = await this.#state();
+    return inspectState(state, isActive(state) ? await readRun(this.#dir) : undefined);
+  }
+
+  /** Its processes, like `docker top` (`ps -ef` columns). */
+  async top(): Promise<ContainerTop> {
+    const state = await this.#state();
+    if (!isActive(state)) throw notRunning(this.id);
+    return topRows(Cgroup.fromPaths((await this.#run()).cgroupPaths).procs());
+  }
+
+  /** Memory, CPU and pids counters of its cgroup (one reading of `docker stats`). */
+  async stats(): Promise<ContainerStats> {
+    const state = await this.#state();
+    if (!isActive(state)) throw notRunning(this.id);
+    return { ...Cgroup.fromPaths((await this.#run()).cgroupPaths).stats(), read: new Date().toISOString() };
+  }
+
+  /** Runs `fn` with the container frozen when it runs and `pause` is not false (cp, commit). */
+  async #frozen<T>(pause: boolean, fn: (state: ContainerState) => Promise<T>): Promise<T> {
+    const state = await this.#state();
+    if (!pause || state.status !== 'running') return fn(state);
+    await this.pause();
+    try {
+      return await fn(state);
+    } finally {
+      await this.unpause().catch(() => undefined);
+    }
+  }
+
+  /** Its whole root file system as an uncompressed tar stream (`docker export`). */
+  async export(): Promise<Readable> {
+    return exportContainer(await this.#state());
+  }
+
+  /**
+   * Extracts a tar stream into directory `path` of the container (`docker cp - c:path`).
+   * Paths resolve inside the container's root; a running container is paused meanwhile.
+   */
+  async copyTo(path: string, tar: Readable, options: CopyToOptions & { pause?: boolean } = {}): Promise<void> {
+    await this.#frozen(options.pause !== false, (state) => copyToContainer(state, path, tar, options));
+  }
+
+  /**
+   * A tar stream of `path` in the container (`docker cp c:path -`); `path/.` gives a directory's contents.
+   * A running container stays paused until the stream closes.
+   */
+  async copyFrom(path: string, options: CopyFromOptions & { pause?: boolean } = {}): Promise<Readable> {
+    const state = await this.#state();
+    if (options.pause === false || state.status !== 'running') return (await copyFromContainer(state, path, options)).tar;
+    await this.pause();
+    const thaw = (): Promise<void> => this.unpause().catch(() => undefined);
+    try {
+      const { tar } = await copyFromContainer(state, path, options);
+      // The stream ends only once the container runs again; a stream destroyed early thaws it too.
+      let thawed: Promise<void> | undefined;
+      const thawOnce = (): Promise<void> => (thawed ??= thaw());
+      const out = new Transform({
+        transform: (chunk, _enc, cb) => cb(null, chunk),
+        flush: (cb) => void thawOnce().then(() => cb()),
+      });
+      out.once('close', () => void thawOnce());
+      tar.on('error', (err) => out.destroy(err));
+      return tar.pipe(out);
+    } catch (err) {
+      await thaw();
+      throw err;
+    }
+  }
+
+  /** What `path` is in the container, or `undefined` when it does not exist. */
+  async statPath(path: string): Promise<PathStat | undefined> {
+    return statInContainer(await this.#state(), path);
+  }
+
+  /** Changes of its file system against its image (`docker diff`). */
+  async diff(): Promise<Change[]> {
+    return diffContainer(await this.#state());
+  }
+
+  /** A new image from its changes (`docker commit`); a running container is paused meanwhile unless `pause: false`. */
+  async commit(options: CommitOptions = {}): Promise<Image> {
+    return this.#frozen(options.pause !== false, (state) => commitContainer(undefined, state, options));
+  }
+
+  /** Published ports (`docker port`): none, as containers run with network `none` or `host`. */
+  async port(): Promise<PortMapping[]> {
+    return containerPorts(await this.#state());
+  }
+
+  /** Stops and removes the container with its anonymous volumes (`await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.stop();
+    } catch (err) {
+      if ((err as ContainerError).code !== 'ERR_CONTAINER_NOT_FOUND') throw err;
+    }
+    await this.remove({ force: true, volumes: true });
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * `docker cp`: tar streams into and out of a container. Paths are resolved
+ * inside the container's root at the time of the copy (symlinks read and
+ * followed as if the root were `/`), entries are written with lib/layer's
+ * writer (which resolves every parent the same way and never follows a
+ * symlink out of the root), and nothing from the container is ever executed
+ * (SECURITY 14).
+ *
+ * @internal
+ */
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { basename, posix } from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Parser, type ReadEntry } from 'tar';
+import { ContainerError, LayerError, OcikitError } from '../errors.js';
+import { tarOf, type LayerItem } from '../layer/diff-writer.js';
+import { EntryWriter } from '../layer/entry-writer.js';
+import { entryComponents, resolveParents } from '../layer/safe-path.js';
+import { resolveInRoot } from './rootfs-path.js';
+import { openRootfs, type RootfsView } from './rootfs-view.js';
+import type { ContainerState } from './state.js';
+
+/** Options of {@link copyFromContainer}. */
+export interface CopyFromOptions {
+  /** Follow a symlink named by the path itself (`docker cp -L`); links below it are never followed. */
+  followLink?: boolean;
+}
+
+/** Options of {@link copyToContainer}. */
+export interface CopyToOptions {
+  /** Keep the uid/gid of the entries (`docker cp -a`); else files belong to the container's root (0:0). */
+  archive?: boolean;
+}
+
+/** What `docker cp` prints about a path (`stat` of the source). */
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: Date;
+  isDirectory: boolean;
+  linkTarget?: string;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Items of the tree at `host` named `rel` (itself first unless `rel` is empty), never following symlinks. @internal */
+export function* walk(host: string, rel: string, st: Stats): Generator<LayerItem> {
+  if (rel !== '') yield { rel, host, stats: st };
+  if (!st.isDirectory()) return;
+  for (const name of readdirSync(host).sort(byName)) {
+    const chost = `${host}/${name}`;
+    yield* walk(chost, rel === '' ? name : `${rel}/${name}`, lstatSync(chost));
+  }
+}
+
+function notFound(path: string, state: ContainerState): ContainerError {
+  return new ContainerError('ERR_PATH_NOT_FOUND', `Could not find the file ${path} in container ${state.name}`);
+}
+
+/** Host path of in-container `path` (the last component followed only with `follow`). */
+async function hostPathOf(root: string, path: string, follow: boolean): Promise<string> {
+  const clean = posix.normalize(`/${path}`);
+  if (follow || clean === '/') return resolveInRoot(root, clean);
+  const parent = await resolveInRoot(root, posix.dirname(clean));
+  return `${parent}/${posix.basename(clean)}`;
+}
+
+/**
+ * A tar of `path` inside the container: the file, link or directory under its
+ * own name, or with a path ending in `/.` the directory's contents. Resolves
+ * once the path is found; the tar streams afterwards.
+ *
+ * @throws ContainerError `ERR_PATH_NOT_FOUND`.
+ */
+export async function copyFromContainer(state: ContainerState, path: string, opts: CopyFromOptions = {}): Promise<{ stat: PathStat; tar: Readable }> {
+  const view = await openRootfs(state, 'read');
+  try {
+    const contents = /\/\.\/?$/.test(path);
+    const host = await hostPathOf(view.path, contents ? path.replace(/\/\.\/?$/, '') || '/' : path, opts.followLink === true || contents);
+    const st = lstatSync(host, { throwIfNoEntry: false });
+    if (st === undefined) throw notFound(path, state);
+    if (path.endsWith('/') && !st.isDirectory()) throw new ContainerError('ERR_NOT_A_DIRECTORY', `${path} is not a directory in container ${state.name}`);
+    const name = contents ? '' : basename(posix.normalize(`/${path}`)) || '.';
+    const rel = contents ? '' : name === '.' ? '.' : name;
+    const items = walk(host, rel, st);
+    const out = new PassThrough({ highWaterMark: 1 << 20 });
+    const tar = Readable.from(tarOf(items));
+    const release = once(view);
+    pipeline(tar, out).then(release, (err: unknown) => {
+      release();
+      out.destroy(err as Error);
+    });
+    out.on('close', release);
+    return { stat: { name, size: st.size, mode: st.mode, mtime: st.mtime, isDirectory: st.isDirectory() }, tar: out };
+  } catch (err) {
+    view.release();
+    throw err;
+  }
+}
+
+function once(view: RootfsView): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    view.release();
+  };
+}
+
+/** Stats `path` inside the container (docker's `HEAD archive`), or `undefined` when it does not exist. */
+export async function statInContainer(state: ContainerState, path: string): Promise<PathStat | undefined> {
+  const view = await openRootfs(state, 'read');
+  try {
+    const host = await hostPathOf(view.path, path, true);
+    const st = lstatSync(host, { throwIfNoEntry: false });
+    if (st === undefined) return undefined;
+    return { name: posix.basename(path), size: st.size, mode: st.mode, mtime: st.mtime, isDirectory: st.isDirectory() };
+  } finally {
+    view.release();
+  }
+}
+
+/**
+ * Extracts the tar `input` into directory `path` of the container (it must
+ * exist). Entry names are taken relative to that directory; `..`, absolute
+ * names and symlinks (the container's or the archive's own) never lead out of
+ * the container's root. Whiteout names (`.wh.*`) are refused.
+ *
+ * @throws ContainerError `ERR_PATH_NOT_FOUND`, `ERR_NOT_A_DIRECTORY`; LayerError for a hostile or corrupt tar.
+ */
+export async function copyToContainer(state: ContainerState, path: string, input: Readable, opts: CopyToOptions = {}): Promise<void> {
+  const view = await openRootfs(state, 'write');
+  try {
+    const host = await resolveInRoot(view.path, path);
+    const st = lstatSync(host, { throwIfNoEntry: false });
+    if (st === undefined) throw notFound(path, state);
+    if (!st.isDirectory()) throw new ContainerError('ERR_NOT_A_DIRECTORY', `${path} is not a directory in container ${state.name}`);
+    const prefix = host === view.path ? '' : host.slice(view.path.length + 1);
+    const writer = new EntryWriter(view.path, { whiteouts: 'merge' });
+    const under = (p: string): string => (prefix === '' ? p : `${prefix}/${p.replace(/^\/+/, '')}`);
+    await extractTar(input, view.path, writer, under, opts.archive === true);
+  } finally {
+    view.release();
+  }
+}
+
+/**
+ * Feeds `input` through a strict tar parser into `writer` (then `finish` it),
+ * renaming entries (and hardlink targets) with `rename`; whiteout names are
+ * refused; without `archive` owners become 0:0.
+ *
+ * @internal
+ */
+export async function extractTar(input: Readable, root: string, writer: EntryWriter, rename: (path: string) => string, archive: boolean): Promise<void> {
+  const parser = new Parser({ strict: true, maxMetaEntrySize: 1 << 20 });
+  let failure: unknown;
+  let pending = 0;
+  let onIdle: (() => void) | undefined;
+  const fail = (err: unknown): void => {
+    failure ??= err;
+  };
+  parser.on('error', fail);
+  parser.on('entry', (entry: ReadEntry) => {
+    if (failure !== undefined) return entry.resume();
+    const name = entry.path.replace(/\/+$/, '');
+    if (name.split('/').some((p) => p.startsWith('.wh.'))) {
+      entry.resume();
+      return fail(new LayerError('ERR_LAYER_WHITEOUT_INVALID', 'whiteout entries cannot be copied into a container', { entry: entry.path }));
+    }
+    entry.path = rename(entry.path);
+    if (entry.type === 'Link' && entry.linkpath !== undefined) entry.linkpath = rename(entry.linkpath);
+    if (entry.type !== 'Directory' && entry.type !== 'GNUDumpDir') {
+      // As docker cp: a directory is never replaced by a non-directory.
+      try {
+        const comps = entryComponents(entry.path);
+        const here = comps.length === 0 ? undefined : lstatSync(`${root}/${resolveParents(root, comps).join('/')}`, { throwIfNoEntry: false });
+        if (here?.isDirectory() === true) {
+          entry.resume();
+          return fail(new ContainerError('ERR_CANNOT_OVERWRITE', `cannot overwrite directory ${JSON.stringify(`/${comps.join('/')}`)} with non-directory`));
+        }
+      } catch (err) {
+        entry.resume();
+        return fail(err);
+      }
+    }
+    if (!archive) {
+      entry.uid = 0;
+      entry.gid = 0;
+    }
+    pending++;
+    const done = (err?: unknown): void => {
+      pending--;
+      if (err !== undefined) fail(err);
+      if (pending === 0) onIdle?.();
+    };
+    try {
+      writer.write(entry, undefined, done);
+    } catch (err) {
+      entry.resume();
+      done(err);
+    }
+  });
+  const sink = new Writable({
+    highWaterMark: 1 << 16,
+    write(chunk: Buffer, _enc, cb) {
+      if (failure !== undefined) return cb(asError(failure));
+      if (parser.write(chunk)) cb();
+      else parser.once('drain', () => cb(failure === undefined ? undefined : asError(failure)));
+    },
+    final(cb) {
+      parser.once('end', () => {
+        const finish = (): void => cb(failure === undefined ? undefined : asError(failure));
+        if (pending === 0) finish();
+        else onIdle = finish;
+      });
+      parser.end();
+    },
+  });
+  try {
+    await pipeline(input, sink);
+  } catch (err) {
+    throw asError(failure ?? err);
+  }
+  if (failure !== undefined) throw asError(failure);
+  writer.finish();
+}
+
+function asError(err: unknown): Error {
+  if (err instanceof OcikitError) return err;
+  return new LayerError('ERR_LAYER_CORRUPT', `cannot copy into the container: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}

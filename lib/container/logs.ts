@@ -1,0 +1,92 @@
+/**
+ * Reading a container's json-file log (`docker logs`).
+ *
+ * @internal
+ */
+import { open } from 'node:fs/promises';
+import type { LogEntry } from './io.js';
+
+/** Options of `container.logs()` (`docker logs` flags). */
+export interface LogsOptions {
+  /** Keep reading as the container writes, until it stops (`-f`). */
+  follow?: boolean;
+  /** Only entries at or after this time: a Date, or seconds since the epoch (`--since`). */
+  since?: Date | number;
+  /** Only entries before this time (`--until`). */
+  until?: Date | number;
+  /** Only the last `tail` lines (`-n`). */
+  tail?: number;
+  /** Prefix each line with its RFC 3339 time and a space (`-t`). */
+  timestamps?: boolean;
+  /** Include stdout (default true). */
+  stdout?: boolean;
+  /** Include stderr (default true). */
+  stderr?: boolean;
+}
+
+function millis(t: Date | number): number {
+  return t instanceof Date ? t.getTime() : t * 1000;
+}
+
+function accept(e: LogEntry, o: LogsOptions): boolean {
+  if (e.stream === 'stdout' && o.stdout === false) return false;
+  if (e.stream === 'stderr' && o.stderr === false) return false;
+  const t = Date.parse(e.time);
+  if (o.since !== undefined && t < millis(o.since)) return false;
+  if (o.until !== undefined && t >= millis(o.until)) return false;
+  return true;
+}
+
+function parse(line: string): LogEntry | undefined {
+  try {
+    const e = JSON.parse(line) as LogEntry;
+    return typeof e.log === 'string' ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The log entries of `path` as text lines; with `follow`, polls for more until
+ * `running()` says the container stopped (and the rest is read).
+ */
+export async function* readLog(path: string, o: LogsOptions, running: () => Promise<boolean>): AsyncGenerator<string> {
+  let offset = 0;
+  let rest = '';
+  const format = (e: LogEntry): string => (o.timestamps ? `${e.time} ${e.log}` : e.log);
+  const readMore = async (): Promise<LogEntry[]> => {
+    let fh;
+    try {
+      fh = await open(path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    try {
+      const chunks: Buffer[] = [];
+      const buf = Buffer.alloc(256 * 1024);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
+      }
+      const text = rest + Buffer.concat(chunks).toString('utf8');
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      return lines.map(parse).filter((e): e is LogEntry => e !== undefined && accept(e, o));
+    } finally {
+      await fh.close();
+    }
+  };
+  let first = await readMore();
+  if (o.tail !== undefined && o.tail >= 0) first = o.tail === 0 ? [] : first.slice(-o.tail);
+  for (const e of first) yield format(e);
+  if (!o.follow) return;
+  for (;;) {
+    const stillRunning = await running();
+    for (const e of await readMore()) yield format(e);
+    if (!stillRunning) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

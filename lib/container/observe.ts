@@ -1,0 +1,140 @@
+/**
+ * Reconciling a container's recorded state with reality, from any process:
+ * a detached container's `exit.json`, an attached one's PID 1 and owner, and
+ * garbage collection of disposable containers whose owner died.
+ *
+ * @internal
+ */
+import { constants } from 'node:os';
+import { Cgroup } from '../native/cgroup.js';
+import { readDetachedExit } from '../native/monitor.js';
+import type { ExitStatus } from '../native/runtime.js';
+import { logger } from '../log.js';
+import { alive, readRun, type RunRecord } from './runtime-record.js';
+import { destroy, releaseRun } from './setup.js';
+import { localRuns } from './start.js';
+import type { ContainerState } from './state.js';
+import type { ContainerStore } from './store.js';
+
+const log = logger('container');
+
+/** Docker's exit code for a status: the code, or 128 + the signal number. */
+export function exitCodeOf(status: Pick<ExitStatus, 'exitCode' | 'signal'>): number {
+  if (status.exitCode !== null) return status.exitCode;
+  const n = status.signal ? constants.signals[status.signal] : undefined;
+  return 128 + (n ?? 9);
+}
+
+/** Whether the state says the container runs. */
+export function isActive(s: ContainerState): boolean {
+  return s.status === 'running' || s.status === 'paused';
+}
+
+/** The container is removed with its anonymous volumes when it exits. */
+export function autoRemove(s: ContainerState): boolean {
+  return s.config.options.rm === true || s.config.options.autoRemove === true;
+}
+
+/**
+ * Records an exit (once: a state that is no longer active is left alone),
+ * releases the run's mount and cgroup, and removes the container with `rm`.
+ * Returns the new state, or undefined when the container was removed.
+ */
+export async function recordExit(store: ContainerStore, id: string, status: { exitCode: number; oomKilled: boolean; finishedAt?: string }): Promise<Observed | undefined> {
+  let state: ContainerState;
+  let mine = false;
+  try {
+    state = await store.update(id, (s) => {
+      if (!isActive(s)) return s;
+      mine = true; // this call records the exit: only it releases the run
+      const { pid: _pid, ...rest } = s;
+      return { ...rest, status: 'exited', exitCode: status.exitCode, oomKilled: status.oomKilled, finishedAt: status.finishedAt ?? new Date().toISOString() };
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_CONTAINER_NOT_FOUND') return undefined;
+    throw err;
+  }
+  if (!mine) return { state, removed: false };
+  const dir = store.containerDir(id);
+  await releaseRun(dir, state);
+  if (autoRemove(state) || (state.disposable && !ownerAlive(await readRun(dir), state))) {
+    try {
+      await destroy(store, state, true);
+    } catch (err) {
+      log('auto-remove of %s failed (retried at the next observation): %s', id, String(err));
+      return { state, removed: false };
+    }
+    return { state, removed: true };
+  }
+  return { state, removed: false };
+}
+
+/** A state as observed; `removed` when observing it removed the container. */
+export interface Observed {
+  state: ContainerState;
+  removed: boolean;
+}
+
+function ownerAlive(run: RunRecord | undefined, state: ContainerState): boolean {
+  return run ? alive(run.ownerPid, run.ownerStartTime) : alive(state.ownerPid, null);
+}
+
+/**
+ * The state of `state`'s container as it really is now: records an exit that
+ * happened while nobody watched, and removes a disposable container whose
+ * owner is gone. Undefined when the container was removed.
+ */
+export async function observe(store: ContainerStore, state: ContainerState): Promise<Observed> {
+  const same = { state, removed: false };
+  const gone = async (r: Promise<Observed | undefined>): Promise<Observed> => (await r) ?? { state, removed: true };
+  if (localRuns.has(state.id)) return same;
+  const dir = store.containerDir(state.id);
+  if (!isActive(state)) {
+    if (state.disposable && !ownerAlive(await readRun(dir), state)) {
+      await destroy(store, state, true);
+      return { state, removed: true };
+    }
+    return same;
+  }
+  const run = await readRun(dir);
+  if (run === undefined) return same; // being started right now
+  if (run.mode === 'detached') {
+    const exit = await readDetachedExit(dir);
+    if (exit) return gone(recordExit(store, state.id, { exitCode: exitCodeOf(exit), oomKilled: exit.oomKilled, finishedAt: exit.finishedAt }));
+    if (alive(run.monitorPid, null) || alive(run.pid, run.startTime)) return same;
+    return gone(recordExit(store, state.id, { exitCode: 137, oomKilled: false }));
+  }
+  // attached to another process: it records the exit itself while it lives
+  if (run.ownerPid === process.pid && !alive(run.pid, run.startTime)) {
+    return gone(recordExit(store, state.id, { exitCode: 137, oomKilled: false })); // its watcher was lost
+  }
+  if (alive(run.ownerPid, run.ownerStartTime)) return same;
+  // the owner died: PDEATHSIG killed PID 1; make sure nothing of it is left
+  try {
+    Cgroup.fromPaths(run.cgroupPaths).killAll('SIGKILL');
+  } catch {
+    // empty or gone
+  }
+  let oom = false;
+  try {
+    oom = Cgroup.fromPaths(run.cgroupPaths).oomKilled();
+  } catch {
+    // gone
+  }
+  return gone(recordExit(store, state.id, { exitCode: 137, oomKilled: oom }));
+}
+
+/** Observes every container: records unseen exits, collects dead owners' disposable containers. */
+export async function collectGarbage(store: ContainerStore): Promise<ContainerState[]> {
+  const out: ContainerState[] = [];
+  for (const s of await store.list()) {
+    try {
+      const now = await observe(store, s);
+      if (!now.removed) out.push(now.state);
+    } catch (err) {
+      log('cannot observe %s: %s', s.id, String(err));
+      out.push(s);
+    }
+  }
+  return out;
+}

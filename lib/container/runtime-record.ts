@@ -1,0 +1,78 @@
+/**
+ * What a started container leaves beside its state: `run.json` (how it runs
+ * and which processes own it), `prepared.json` (its snapshot) and
+ * `image-config.json` (the image config it was created from).
+ *
+ * @internal
+ */
+import { readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ImageConfig } from '../oci/image-types.js';
+import type { PreparedRootfs } from '../snapshot/types.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { processStartTime } from '../native/adopt.js';
+
+/** How the current (or last) run of a container was started. */
+export interface RunRecord {
+  /** `attached`: spawned by {@link RunRecord.ownerPid}; `detached`: under `ocikit-monitor`. */
+  mode: 'attached' | 'detached';
+  /** PID 1 of the container on the host. */
+  pid: number;
+  /** PID 1's start time in clock ticks since boot (guards against recycled pids). */
+  startTime: number | null;
+  /** The monitor's pid (detached). */
+  monitorPid?: number;
+  /** The process that started this run. */
+  ownerPid: number;
+  ownerStartTime: number | null;
+  /** The container's cgroup directories. */
+  cgroupPaths: string[];
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+export const readRun = (dir: string): Promise<RunRecord | undefined> => readJson<RunRecord>(join(dir, 'run.json'));
+export const writeRun = (dir: string, r: RunRecord): Promise<void> => writeJsonAtomic(join(dir, 'run.json'), r);
+export const removeRun = (dir: string): Promise<void> => rm(join(dir, 'run.json'), { force: true });
+
+export const readPrepared = (dir: string): Promise<PreparedRootfs | undefined> => readJson<PreparedRootfs>(join(dir, 'prepared.json'));
+export const writePrepared = (dir: string, p: PreparedRootfs): Promise<void> => writeJsonAtomic(join(dir, 'prepared.json'), p);
+
+export const readImageConfig = (dir: string): Promise<ImageConfig | undefined> => readJson<ImageConfig>(join(dir, 'image-config.json'));
+export const writeImageConfig = (dir: string, c: ImageConfig): Promise<void> => writeJsonAtomic(join(dir, 'image-config.json'), c);
+
+/** Whether `pid` runs and is the process that started at `startTime` (a zombie counts as gone). */
+export function alive(pid: number | undefined, startTime: number | null | undefined): boolean {
+  if (pid === undefined || pid <= 0) return false;
+  let t: number | null;
+  try {
+    t = processStartTime(pid);
+  } catch {
+    return false;
+  }
+  if (t === null) return false;
+  if (startTime !== null && startTime !== undefined && t !== startTime) return false;
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** This process's identity, as recorded in {@link RunRecord.ownerPid}. */
+export function selfIdentity(): { pid: number; startTime: number | null } {
+  return { pid: process.pid, startTime: processStartTime(process.pid) };
+}

@@ -1,0 +1,200 @@
+/**
+ * Creating a container on disk (state, snapshot, volumes) and tearing it down
+ * again; mounting and unmounting its root file system.
+ *
+ * @internal
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContainerError, VolumeError } from '../errors.js';
+import type { Image } from '../image/image.js';
+import { Cgroup } from '../native/cgroup.js';
+import { storageRoot } from '../paths.js';
+import { createSnapshotter, mountOverlay, unmount } from '../snapshot/index.js';
+import type { Snapshotter, SnapshotLayer } from '../snapshot/types.js';
+import { acquireVolume, releaseVolume } from '../volume/in-use.js';
+import { Volume } from '../volume/volume.js';
+import type { ResolvedMount } from './mounts.js';
+import { cleanTarget, imageVolumeTargets } from './mounts.js';
+import { generateId } from './names.js';
+import type { ContainerOptions } from './options.js';
+import { readPrepared, readRun, removeRun, writeImageConfig, writePrepared } from './runtime-record.js';
+import { buildSpec } from './spec-builder.js';
+import type { ContainerState, MountRecord } from './state.js';
+import { STATE_VERSION } from './state.js';
+import type { ContainerStore } from './store.js';
+
+let snapshotters = new Map<string, Snapshotter>();
+
+/** The snapshotter of the current storage root. */
+export function snapshotter(): Snapshotter {
+  const root = storageRoot();
+  let s = snapshotters.get(root);
+  if (!s) {
+    s = createSnapshotter(root);
+    snapshotters = new Map(snapshotters).set(root, s);
+  }
+  return s;
+}
+
+/** The layers of `image` as the snapshotter wants them. */
+export function imageLayers(image: Image): SnapshotLayer[] {
+  const diffIds = image.config.rootfs?.diff_ids ?? [];
+  return image.layers.map((d, i) => {
+    const diffId = diffIds[i];
+    if (diffId === undefined) throw new ContainerError('ERR_IMAGE_INVALID', `image ${image.id} has no diff_id for layer ${i}`);
+    return { path: image.store.blobPath(d.digest), mediaType: d.mediaType, digest: d.digest, diffId };
+  });
+}
+
+/** The mounts to resolve for `options` on `image`: the options' own, then anonymous volumes for the image's `Volumes`. */
+function plannedMounts(image: Image, options: ContainerOptions): MountRecord[] {
+  const out: MountRecord[] = [];
+  for (const m of options.mounts ?? []) {
+    if (m.type === 'bind') {
+      if (!m.source.startsWith('/') || !existsSync(m.source)) {
+        throw new ContainerError('ERR_INVALID_MOUNT', `bind source path does not exist: ${m.source}`);
+      }
+      out.push({ option: m, hostPath: m.source });
+    } else if (m.type === 'volume') {
+      out.push(m.source ? { option: m, volume: m.source } : { option: m, anonymous: true });
+    } else out.push({ option: m });
+  }
+  for (const target of imageVolumeTargets(image.config.config ?? {}, options)) {
+    out.push({ option: { type: 'volume', target }, anonymous: true });
+  }
+  return out;
+}
+
+/** Records as the spec builder's {@link ResolvedMount}s. */
+export function resolvedMounts(records: MountRecord[]): ResolvedMount[] {
+  return records.map((r) => ({ option: r.option, ...(r.hostPath ? { hostPath: r.hostPath } : {}), ...(r.anonymous ? { anonymous: true } : {}) }));
+}
+
+/**
+ * Creates container records for `image`: validates the options by building a
+ * spec, claims the name, prepares the snapshot and acquires the volumes.
+ * Nothing is left behind on failure.
+ */
+export async function createOnDisk(store: ContainerStore, image: Image, ref: string, options: ContainerOptions): Promise<ContainerState> {
+  const id = generateId();
+  const planned = plannedMounts(image, options);
+  const probe = planned.map((r) => (r.option.type === 'volume' ? { ...r, hostPath: '/nonexistent' } : r));
+  const built = buildSpec({
+    id,
+    imageConfig: image.config,
+    options,
+    rootfsPath: '/nonexistent',
+    resolvedUser: { uid: 0, gid: 0, additionalGids: [] },
+    mounts: resolvedMounts(probe),
+  });
+  const snap = snapshotter();
+  const dir = store.containerDir(id);
+  let state = await store.create({
+    version: STATE_VERSION,
+    id,
+    name: options.name ?? '',
+    created: new Date().toISOString(),
+    image: { ref, id: image.id, digest: image.digest },
+    config: { options, merged: built.merged },
+    status: 'created',
+    oomKilled: false,
+    disposable: options.disposable === true,
+    ownerPid: process.pid,
+    snapshotter: snap.kind,
+    rootfs: join(dir, 'rootfs'),
+    mounts: [],
+  });
+  const acquired: MountRecord[] = [];
+  try {
+    await writeImageConfig(dir, image.config);
+    const prepared = await snap.prepare(id, imageLayers(image));
+    await writePrepared(dir, prepared);
+    const rootfs = prepared.kind === 'copy' ? prepared.rootfs : join(dir, 'rootfs');
+    mkdirSync(rootfs, { recursive: true, mode: 0o755 });
+    for (const r of planned) {
+      if (r.option.type !== 'volume') {
+        acquired.push(r);
+        continue;
+      }
+      const vol = await Volume.create(r.volume);
+      const rec: MountRecord = { ...r, volume: vol.name };
+      rec.hostPath = await acquireVolume(vol.name, id);
+      acquired.push(rec);
+    }
+    state = { ...state, rootfs, mounts: acquired };
+    await store.save(state);
+    return state;
+  } catch (err) {
+    await destroy(store, { ...state, mounts: acquired }, true).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Whether `path` is a mount point in this mount namespace. */
+export function isMounted(path: string): boolean {
+  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => unescape(l.split(' ')[4] ?? '') === path);
+}
+
+/** Mounts the container's overlay at its rootfs (a copy rootfs needs nothing). */
+export async function mountRootfs(state: ContainerState): Promise<void> {
+  const prepared = await readPrepared(join(state.rootfs, '..'));
+  if (prepared === undefined) throw new ContainerError('ERR_STATE_CORRUPT', `container ${state.id} has no prepared root file system`);
+  if (prepared.kind !== 'overlay' || isMounted(state.rootfs)) return;
+  mkdirSync(state.rootfs, { recursive: true, mode: 0o755 });
+  mountOverlay(prepared.mount, state.rootfs);
+}
+
+/** Unmounts the rootfs if mounted (lazily when busy). */
+export function unmountRootfs(state: ContainerState): void {
+  if (!isMounted(state.rootfs)) return;
+  try {
+    unmount(state.rootfs);
+  } catch (err) {
+    if (!isMounted(state.rootfs)) return; // another process unmounted it meanwhile
+    try {
+      unmount(state.rootfs, true);
+    } catch {
+      if (isMounted(state.rootfs)) throw err;
+    }
+  }
+}
+
+/** Releases what a run holds: the rootfs mount and the cgroup. The state is not changed. */
+export async function releaseRun(dir: string, state: ContainerState): Promise<void> {
+  unmountRootfs(state);
+  const run = await readRun(dir);
+  if (run && run.cgroupPaths.length > 0) {
+    try {
+      Cgroup.fromPaths(run.cgroupPaths, `ocikit/${state.id}`).remove();
+    } catch {
+      // already removed, or still draining: a later removal retries
+    }
+  }
+}
+
+/** Removes everything of a container that no longer runs: mounts, cgroup, snapshot, volumes, records. */
+export async function destroy(store: ContainerStore, state: ContainerState, removeAnonymous: boolean): Promise<void> {
+  const dir = store.containerDir(state.id);
+  await releaseRun(dir, state);
+  await removeRun(dir);
+  snapshotter().remove(state.id);
+  for (const m of state.mounts) {
+    if (m.volume === undefined) continue;
+    await releaseVolume(m.volume, state.id);
+    if (removeAnonymous && m.anonymous) {
+      try {
+        await Volume.remove(m.volume);
+      } catch (err) {
+        if (!(err instanceof VolumeError)) throw err; // in use by another container, or gone: kept
+      }
+    }
+  }
+  await store.removeState(state.id);
+}
+
+/** The target of a mount record, cleaned. */
+export function mountTarget(m: MountRecord): string {
+  return cleanTarget(m.option.target);
+}

@@ -1,0 +1,105 @@
+/**
+ * Stopping and signalling a running container from the process that started
+ * it or from any other one.
+ *
+ * @internal
+ */
+import { constants } from 'node:os';
+import { Cgroup } from '../native/cgroup.js';
+import { killDetached, stopDetached } from '../native/monitor.js';
+import { stopContainer } from '../native/runtime.js';
+import { isActive, observe, recordExit } from './observe.js';
+import { alive, type RunRecord } from './runtime-record.js';
+import { localRuns } from './start.js';
+import type { ContainerState } from './state.js';
+import type { ContainerStore } from './store.js';
+
+/** `SIGTERM`, `TERM`, `15` → `SIGTERM`. */
+export function signalName(signal: string | number): NodeJS.Signals {
+  const all = constants.signals as Record<string, number>;
+  if (typeof signal === 'number' || /^\d+$/.test(signal)) {
+    const n = Number(signal);
+    const name = Object.keys(all).find((k) => all[k] === n);
+    if (name) return name as NodeJS.Signals;
+  } else {
+    const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
+    if (name in all) return name as NodeJS.Signals;
+  }
+  throw new TypeError(`unknown signal ${String(signal)}`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (let d = 5; ; d = Math.min(d * 2, 50)) {
+    if (await cond()) return true;
+    if (Date.now() >= end) return false;
+    await sleep(d);
+  }
+}
+
+/** Waits until the state of `id` is no longer running (observing it), or it is gone. */
+export async function waitInactive(store: ContainerStore, id: string, ms = 10_000): Promise<boolean> {
+  return until(async () => {
+    try {
+      const seen = await observe(store, await store.get(id));
+      return seen.removed || !isActive(seen.state);
+    } catch {
+      return true;
+    }
+  }, ms);
+}
+
+/** Sends `signal` to PID 1. */
+export function killRun(state: ContainerState, run: RunRecord, signal: NodeJS.Signals | number): void {
+  const local = localRuns.get(state.id);
+  if (local) {
+    if (local.proc.running) local.proc.kill(signalName(signal));
+    return;
+  }
+  void killDetached({ pid: run.pid, startTime: run.startTime }, signalName(signal));
+}
+
+/**
+ * Stop signal to PID 1, SIGKILL to the whole cgroup after `timeoutMs`; returns
+ * once the exit is recorded.
+ */
+export async function stopRun(store: ContainerStore, state: ContainerState, run: RunRecord, signal: string, timeoutMs: number): Promise<void> {
+  const sig = signalName(signal);
+  const cgroup = Cgroup.fromPaths(run.cgroupPaths);
+  if (state.status === 'paused') {
+    try {
+      cgroup.thaw();
+    } catch {
+      // gone
+    }
+    await store.update(state.id, (s) => (s.status === 'paused' ? { ...s, status: 'running' } : s));
+  }
+  const local = localRuns.get(state.id);
+  if (local) {
+    await stopContainer(local.proc, { signal: sig, timeoutMs });
+    await local.done;
+    return;
+  }
+  const dir = store.containerDir(state.id);
+  if (run.mode === 'detached') {
+    await stopDetached(dir, { signal: sig, timeoutMs, cgroup });
+    await waitInactive(store, state.id);
+    return;
+  }
+  // attached to another live process: signal by pidfd, the owner records the exit
+  await killDetached({ pid: run.pid, startTime: run.startTime }, sig);
+  if (!(await until(() => !alive(run.pid, run.startTime), timeoutMs))) {
+    try {
+      cgroup.killAll('SIGKILL');
+    } catch {
+      // empty
+    }
+    await killDetached({ pid: run.pid, startTime: run.startTime }, 'SIGKILL');
+    await until(() => !alive(run.pid, run.startTime), 5000);
+  }
+  if (!(await waitInactive(store, state.id, 5000))) {
+    await recordExit(store, state.id, { exitCode: 128 + (constants.signals[sig] ?? 9), oomKilled: false });
+  }
+}
