@@ -28,6 +28,8 @@ asRoot('Containers across processes', () => {
   });
   beforeAll(async () => {
     await loadBusybox(IMG);
+    // unpack the image's snapshot here, so the child processes only run containers
+    await (await Container.create(IMG)).remove();
   });
 
   test('a detached container outlives its starter; logs, list, exec and stop from other processes', async () => {
