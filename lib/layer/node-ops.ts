@@ -6,28 +6,10 @@
  * @internal
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { LayerError, NativeLoadError } from '../errors.js';
-import { logger } from '../log.js';
-import { native } from '../native/addon.js';
+import { LayerError } from '../errors.js';
+import { nativeAvailable } from '../native/addon.js';
 import { lgetxattr, llistxattr, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../native/fs.js';
 
-const log = logger('layer');
-let nativeOk: boolean | undefined;
-
-/** Whether the native addon is there to do these calls. */
-function hasNative(): boolean {
-  if (nativeOk === undefined) {
-    try {
-      native();
-      nativeOk = true;
-    } catch (err) {
-      if (!(err instanceof NativeLoadError)) throw err;
-      log('native addon unavailable (%s); using mknod/setfattr/getfattr', err.code);
-      nativeOk = false;
-    }
-  }
-  return nativeOk;
-}
 
 function commandError(code: string, what: string, path: string, cause: unknown): LayerError {
   const stderr = (cause as { stderr?: Buffer }).stderr?.toString().trim();
@@ -41,7 +23,7 @@ export type NodeKind = 'char' | 'block' | 'fifo';
 /** Creates a device node or fifo at `path` (which must not exist) with permission bits `mode`. */
 export function makeNode(path: string, kind: NodeKind, mode: number, major = 0, minor = 0): void {
   try {
-    if (hasNative()) {
+    if (nativeAvailable()) {
       mknod(path, (kind === 'char' ? S_IFCHR : kind === 'block' ? S_IFBLK : S_IFIFO) | (mode & 0o7777), major, minor);
       return;
     }
@@ -57,7 +39,7 @@ let attrTools: boolean | undefined;
 
 /** Whether xattrs can be read and written here (the addon, or the `attr` commands). */
 export function xattrSupported(): boolean {
-  if (hasNative()) return true;
+  if (nativeAvailable()) return true;
   if (attrTools === undefined) {
     attrTools = spawnSync('setfattr', ['--version'], { stdio: 'ignore' }).status === 0
       && spawnSync('getfattr', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -75,7 +57,7 @@ function requireXattrs(): void {
 export function setXattr(path: string, name: string, value: Uint8Array): void {
   requireXattrs();
   try {
-    if (hasNative()) return lsetxattr(path, name, Buffer.from(value));
+    if (nativeAvailable()) return lsetxattr(path, name, Buffer.from(value));
     execFileSync('setfattr', ['-h', '-n', name, '-v', `0x${Buffer.from(value).toString('hex')}`, '--', path], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (cause) {
     throw commandError('ERR_LAYER_XATTR', `cannot set xattr ${name}`, path, cause);
@@ -87,7 +69,7 @@ export function listXattrs(path: string): Map<string, Buffer> {
   requireXattrs();
   const result = new Map<string, Buffer>();
   try {
-    if (hasNative()) {
+    if (nativeAvailable()) {
       for (const name of llistxattr(path)) {
         const v = lgetxattr(path, name);
         if (v !== null) result.set(name, v);

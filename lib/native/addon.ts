@@ -120,3 +120,23 @@ export function native(): NativeBinding {
   log('loaded %s', file);
   return loaded;
 }
+
+let availability: boolean | undefined;
+
+/**
+ * Whether the addon loads here. Callers with a slower fallback (the `mount` or `setfattr`
+ * commands) use it; a broken addon (anything but a {@link NativeLoadError}) still throws.
+ */
+export function nativeAvailable(): boolean {
+  if (availability === undefined) {
+    try {
+      native();
+      availability = true;
+    } catch (err) {
+      if (!(err instanceof NativeLoadError)) throw err;
+      log('native addon unavailable (%s)', err.code);
+      availability = false;
+    }
+  }
+  return availability;
+}

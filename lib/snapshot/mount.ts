@@ -1,33 +1,19 @@
 /**
- * Mounting overlays. For now through `/bin/mount`; the native addon will
- * replace these two functions.
+ * Mounting overlays: through the native addon's mount(2), or the `mount`
+ * command where the addon is not built.
  *
  * @module
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { NativeLoadError, SnapshotError } from '../errors.js';
-import { native } from '../native/addon.js';
+import { SnapshotError } from '../errors.js';
+import { nativeAvailable } from '../native/addon.js';
 import { mount, umount2, UmountFlags } from '../native/fs.js';
 import { removeTree } from '../layer/remove-tree.js';
 import { logger } from '../log.js';
 
 const log = logger('snapshot');
-let nativeOk: boolean | undefined;
-
-function hasNative(): boolean {
-  if (nativeOk === undefined) {
-    try {
-      native();
-      nativeOk = true;
-    } catch (err) {
-      if (!(err instanceof NativeLoadError)) throw err;
-      nativeOk = false;
-    }
-  }
-  return nativeOk;
-}
 
 /** Largest mount data the kernel accepts (one page). */
 export const MOUNT_DATA_MAX = 4095;
@@ -64,7 +50,7 @@ export function overlayOptions(lowerdirs: readonly string[], upperdir: string, w
  */
 export function mountOverlay(m: OverlayMount, target: string): void {
   const absolute = `lowerdir=${m.lowerdirs.map((d) => (d.startsWith('/') ? d : `${m.cwd}/${d}`)).join(':')},${m.options.slice(m.options.indexOf(',') + 1)}`;
-  if (Buffer.byteLength(absolute) <= MOUNT_DATA_MAX && hasNative()) {
+  if (Buffer.byteLength(absolute) <= MOUNT_DATA_MAX && nativeAvailable()) {
     try {
       mount('overlay', target, 'overlay', 0, absolute);
       return;
@@ -83,7 +69,7 @@ export function mountOverlay(m: OverlayMount, target: string): void {
 /** Unmounts `target` (lazily when `detach`). */
 export function unmount(target: string, detach = false): void {
   try {
-    if (hasNative()) return umount2(target, detach ? UmountFlags.DETACH : 0);
+    if (nativeAvailable()) return umount2(target, detach ? UmountFlags.DETACH : 0);
     execFileSync('umount', detach ? ['-l', target] : [target], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (cause) {
     const stderr = (cause as { stderr?: Buffer }).stderr?.toString().trim() ?? String(cause);

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 
 const repo = resolve(new URL('.', import.meta.url).pathname, '../../..');
 
-/** The offline block of README.quickstart.md, line by line. */
+/** The offline block of README.md, line by line. */
 function offlineCommands(): string[] {
-  const text = readFileSync(join(repo, 'README.quickstart.md'), 'utf8');
+  const text = readFileSync(join(repo, 'README.md'), 'utf8');
   const start = text.indexOf('<!-- quickstart:offline');
   const block = /```sh\n([\s\S]*?)```/.exec(text.slice(start));
   if (start < 0 || block === null) throw new Error('no offline quickstart block');
