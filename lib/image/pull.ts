@@ -46,41 +46,32 @@ export async function pullImage(refText: string, opts: PullOptions): Promise<Ima
     const manifest = chosen.manifest as ImageManifest;
     await lease.add([chosen.digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)]);
 
-    const cfgDesc = manifest.config;
+    // Layers start downloading at once, beside the config: a config that does not
+    // match the manifest aborts them.
+    const stop = new AbortController();
+    const signal = opts.signal !== undefined ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    const layersDone = pullLayers(store, registry, ref.path, manifest.layers, { ...opts, signal });
+    layersDone.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    // The manifest blob (leased, named by nothing yet) is stored meanwhile too.
+    const manifestDone = store.putBytes(chosen.bytes, chosen.digest);
+    manifestDone.catch(() => undefined);
     let configBytes: Buffer;
-    if (await store.hasBlob(cfgDesc.digest, cfgDesc.size)) {
-      configBytes = await store.readBytes(cfgDesc.digest);
-    } else {
-      configBytes = await registry.blobBytes(ref.path, cfgDesc.digest, { size: cfgDesc.size, signal: opts.signal });
-      await store.putBytes(configBytes, cfgDesc.digest);
+    try {
+      const cfgDesc = manifest.config;
+      if (await store.hasBlob(cfgDesc.digest, cfgDesc.size)) {
+        configBytes = await store.readBytes(cfgDesc.digest);
+      } else {
+        configBytes = await registry.blobBytes(ref.path, cfgDesc.digest, { size: cfgDesc.size, signal: opts.signal });
+        await store.putBytes(configBytes, cfgDesc.digest);
+      }
+      checkImage(manifest, JSON.parse(configBytes.toString('utf8')) as ImageConfig, refText);
+    } catch (err) {
+      stop.abort(err);
+      await Promise.allSettled([layersDone, manifestDone]);
+      throw err;
     }
-    checkImage(manifest, JSON.parse(configBytes.toString('utf8')) as ImageConfig, refText);
-
-    const unique = [...new Map(manifest.layers.map((l) => [l.digest, l])).values()];
-    const reporters = new Map(unique.map((l) => [l.digest, blobReporter(opts.onProgress, l.digest, l.size)]));
-    for (const l of unique) reporters.get(l.digest)?.('waiting', 0);
-    await mapLimit(unique, opts.concurrency ?? 3, async (layer: Descriptor) => {
-      const report = reporters.get(layer.digest) ?? (() => undefined);
-      if (await store.hasBlob(layer.digest, layer.size)) {
-        report('exists', layer.size);
-        return;
-      }
-      if (layer.urls !== undefined && layer.urls.length > 0) {
-        throw new ImageError('ERR_FOREIGN_LAYER', `layer ${layer.digest} is non-distributable (foreign URLs are not fetched)`);
-      }
-      report('downloading', 0);
-      const stream = registry.openBlob(ref.path, layer.digest, { size: layer.size, signal: opts.signal });
-      await store.writeBlob(stream, {
-        expected: layer.digest,
-        size: layer.size,
-        signal: opts.signal,
-        onData: (n) => {
-          report(n >= layer.size ? 'verifying' : 'downloading', n);
-        },
-      });
-      report('complete', layer.size);
-    });
-    await store.putBytes(chosen.bytes, chosen.digest);
+    await layersDone;
+    await manifestDone;
     const descriptor: Descriptor = { mediaType: chosen.mediaType, digest: chosen.digest, size: chosen.bytes.length };
     const key = refKey(ref);
     await store.updateIndex((index) => {
@@ -92,4 +83,33 @@ export async function pullImage(refText: string, opts: PullOptions): Promise<Ima
     await lease.release();
     registry.close();
   }
+}
+
+/** Downloads the layers the store lacks (each digest once), `opts.concurrency` (3) at a time. */
+async function pullLayers(store: Store, registry: Registry, repo: string, layers: readonly Descriptor[], opts: PullOptions & { signal: AbortSignal }): Promise<void> {
+  const unique = [...new Map(layers.map((l) => [l.digest, l])).values()];
+  const reporters = new Map(unique.map((l) => [l.digest, blobReporter(opts.onProgress, l.digest, l.size)]));
+  for (const l of unique) reporters.get(l.digest)?.('waiting', 0);
+  await mapLimit(unique, opts.concurrency ?? 3, async (layer: Descriptor) => {
+    const report = reporters.get(layer.digest) ?? (() => undefined);
+    if (await store.hasBlob(layer.digest, layer.size)) {
+      report('exists', layer.size);
+      return;
+    }
+    if (layer.urls !== undefined && layer.urls.length > 0) {
+      throw new ImageError('ERR_FOREIGN_LAYER', `layer ${layer.digest} is non-distributable (foreign URLs are not fetched)`);
+    }
+    opts.signal.throwIfAborted();
+    report('downloading', 0);
+    const stream = registry.openBlob(repo, layer.digest, { size: layer.size, signal: opts.signal });
+    await store.writeBlob(stream, {
+      expected: layer.digest,
+      size: layer.size,
+      signal: opts.signal,
+      onData: (n) => {
+        report(n >= layer.size ? 'verifying' : 'downloading', n);
+      },
+    });
+    report('complete', layer.size);
+  });
 }

@@ -121,6 +121,7 @@ export async function applyLayer(layer: LayerSource, dir: string, options: Apply
   });
 
   const stages: (NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = [source];
+  // The bytes unpacked are the bytes verified (not a second read of the file).
   if (layer.digest !== undefined) stages.push(new VerifyingStream(layer.digest));
   stages.push(new Decompressor(compression, options.maxSize ?? DEFAULT_MAX_LAYER_SIZE), hasher, scanner, sink);
   try {

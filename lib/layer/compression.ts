@@ -12,6 +12,8 @@ import { zstdStream } from './zstd.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+/** Output of one inflate call: large enough that it takes about as long as writing it out. */
+const INFLATE_CHUNK = 1 << 20;
 
 /** The compression that the first bytes of a stream show. */
 export function sniffCompression(head: Uint8Array): LayerCompression {
@@ -79,14 +81,21 @@ export class Decompressor extends Transform {
 
   #start(): void {
     if (this.#expected === 'none') return;
-    const inner = this.#expected === 'gzip' ? createGunzip({ chunkSize: 1 << 16 }) : zstdStream('decompress');
+    const inner = this.#expected === 'gzip' ? createGunzip({ chunkSize: INFLATE_CHUNK }) : zstdStream('decompress');
     this.#inner = inner;
+    // zlib emits a chunk before it queues the next inflate on the thread pool, and
+    // everything downstream (hashing, tar parsing, file creation) runs synchronously
+    // inside that emit. Handing the chunk on in a microtask lets zlib queue the next
+    // inflate first, so decompression overlaps with writing instead of alternating.
     inner.on('data', (c: Buffer) => {
       if (!this.#emit(c)) return;
-      if (!this.push(c)) inner.pause();
+      queueMicrotask(() => {
+        if (this.destroyed) return;
+        if (!this.push(c)) inner.pause();
+      });
     });
     inner.on('error', (err: Error) => this.destroy(err instanceof LayerError ? err : new LayerError('ERR_LAYER_COMPRESSION', `cannot decompress layer: ${err.message}`, { cause: err })));
-    inner.on('end', () => this.#finalCb?.());
+    inner.on('end', () => queueMicrotask(() => this.#finalCb?.()));
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {

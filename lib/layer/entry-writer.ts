@@ -44,6 +44,14 @@ export class EntryWriter {
   readonly #whiteouts = new Set<string>();
   readonly #uid = process.getuid?.() ?? 0;
   readonly #gid = process.getgid?.() ?? 0;
+  /** The process umask (all bits when it cannot be read, as in a worker thread: then every file gets its fchmod). */
+  readonly #umask = ((): number => {
+    try {
+      return process.umask();
+    } catch {
+      return 0o777;
+    }
+  })();
   /** Number of entries written. */
   entries = 0;
 
@@ -215,14 +223,14 @@ export class EntryWriter {
   }
 
   /** chown, then chmod (chown clears setuid), then xattrs (chown clears capabilities), then times. */
-  #meta(entry: ReadEntry, host: string, mode: number | undefined, xattrs: Xattrs | undefined, link = false): void {
+  #meta(entry: ReadEntry, host: string, mode: number | undefined, xattrs: Xattrs | undefined, link = false, times = true): void {
     if (this.#chown) {
       const [uid, gid] = this.#owner(entry);
       fs.lchownSync(host, uid, gid);
     }
     if (mode !== undefined) fs.chmodSync(host, mode);
     this.#xattrs(host, xattrs, entry.path);
-    if (entry.mtime) (link ? fs.lutimesSync : fs.utimesSync)(host, entry.mtime, entry.mtime);
+    if (times && entry.mtime) (link ? fs.lutimesSync : fs.utimesSync)(host, entry.mtime, entry.mtime);
   }
 
   #dir(entry: ReadEntry, rel: string, host: string, xattrs: Xattrs | undefined, onDone: (err?: unknown) => void): void {
@@ -236,14 +244,19 @@ export class EntryWriter {
     this.#dirCache.add(rel);
     // A directory over a path this layer whited out hides everything below it.
     if (this.#whiteouts.has(rel)) setXattr(host, 'trusted.overlay.opaque', Buffer.from('y'));
-    this.#meta(entry, host, undefined, xattrs);
+    // Times are set by finish(), after the entries below it: not here as well.
+    this.#meta(entry, host, undefined, xattrs, false, false);
     this.#dirMeta.set(rel, { mode: this.#mode(entry), mtime: entry.mtime });
     onDone();
   }
 
   #file(entry: ReadEntry, host: string, xattrs: Xattrs | undefined, onDone: (err?: unknown) => void): void {
     const mode = this.#mode(entry);
-    const fd = fs.openSync(host, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    // Created with its permission bits, so the fchmod below is needed only for the
+    // bits the umask takes away and for setuid/setgid/sticky (set after the chown,
+    // which clears them).
+    const createMode = mode & 0o777;
+    const fd = fs.openSync(host, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, createMode);
     let failed = false;
     entry.on('data', (chunk: Buffer) => {
       if (failed) return;
@@ -264,7 +277,7 @@ export class EntryWriter {
           // A new file is already owned by us: skip the call in the common case.
           if (uid !== this.#uid || gid !== this.#gid) fs.fchownSync(fd, uid, gid);
         }
-        fs.fchmodSync(fd, mode);
+        if ((createMode & ~this.#umask) !== mode) fs.fchmodSync(fd, mode);
         if (xattrs === undefined && entry.mtime) fs.futimesSync(fd, entry.mtime, entry.mtime);
         fs.closeSync(fd);
         if (xattrs !== undefined) {
