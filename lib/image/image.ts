@@ -8,6 +8,8 @@ import type { Digest } from '../oci/digest.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/image-types.js';
 import { parseReference } from '../reference/index.js';
 import { collectGarbage, REF_NAME, refOf, Store } from '../store/index.js';
+import { storageRoot } from '../paths.js';
+import { createSnapshotter } from '../snapshot/index.js';
 import { loadArchive } from './archive-load.js';
 import { saveArchive } from './archive-save.js';
 import { historyOf, inspectImage, type HistoryItem, type ImageInspect } from './inspect.js';
@@ -116,7 +118,8 @@ export class Image {
 
   /**
    * Removes a reference; when `ref` is an ID or digest, every reference of that
-   * image (several only with `force`). Unreferenced blobs are then collected.
+   * image (several only with `force`). Unreferenced blobs are then collected, and so are
+   * unpacked layers (snapshots) that no remaining image and no container uses.
    * Resolves with the references removed.
    */
   static async remove(ref: string, opts: RemoveOptions = {}): Promise<string[]> {
@@ -136,6 +139,8 @@ export class Image {
       return gone.map((d) => refOf(d) ?? d.digest);
     });
     await collectGarbage(store);
+    const remaining = await Image.list(opts);
+    createSnapshotter(opts.root ?? storageRoot()).gc({ images: remaining.map((i) => i.config.rootfs.diff_ids) });
     return removed;
   }
 

@@ -18,7 +18,7 @@ import { chainIds } from './chain-id.js';
 import { containerDir, snapshotFailure, validateContainerId } from './container-dir.js';
 import { SnapshotRefs } from './refs.js';
 import { collectSnapshots, ensureTree, snapshotKey } from './snapshot-dir.js';
-import type { GcResult, PreparedRootfs, SnapshotLayer, Snapshotter } from './types.js';
+import type { GcKeep, GcResult, PreparedRootfs, SnapshotLayer, Snapshotter } from './types.js';
 
 /** Copy snapshotter over the store at `root`: bases in `<root>/snapshots/flat/<hex>/fs`, rootfs in `<root>/containers/<id>/rootfs`. */
 export class CopySnapshotter implements Snapshotter {
@@ -100,10 +100,14 @@ export class CopySnapshotter implements Snapshotter {
   }
 
   /** {@inheritDoc Snapshotter.gc} */
-  gc(): GcResult {
+  gc(keep: GcKeep = { images: [] }): GcResult {
     try {
       const used = new Set<string>();
       for (const keys of this.#refs.all().values()) for (const k of keys) used.add(k);
+      for (const diffIds of keep.images) {
+        const top = chainIds(diffIds).at(-1);
+        if (top !== undefined) used.add(snapshotKey(top));
+      }
       return { removed: collectSnapshots(this.#flat, used) };
     } catch (err) {
       throw snapshotFailure(err, 'cannot collect snapshots');

@@ -12,7 +12,7 @@ export { chainIds } from './chain-id.js';
 export { CopySnapshotter } from './copy.js';
 export { OverlaySnapshotter } from './overlay.js';
 export { mountOverlay, unmount, overlaySupported, overlayOptions, type OverlayMount } from './mount.js';
-export type { Snapshotter, SnapshotLayer, PreparedRootfs, GcResult } from './types.js';
+export type { Snapshotter, SnapshotLayer, PreparedRootfs, GcResult, GcKeep } from './types.js';
 export { SnapshotError } from '../errors.js';
 
 /** The overlay snapshotter where the kernel allows overlay mounts, else the copy snapshotter. */

@@ -15,7 +15,7 @@ import { containerDir, snapshotFailure, validateContainerId } from './container-
 import { overlayOptions } from './mount.js';
 import { SnapshotRefs } from './refs.js';
 import { collectSnapshots, ensureSnapshot, isComplete, snapshotKey } from './snapshot-dir.js';
-import type { GcResult, PreparedRootfs, SnapshotLayer, Snapshotter } from './types.js';
+import type { GcKeep, GcResult, PreparedRootfs, SnapshotLayer, Snapshotter } from './types.js';
 
 const log = logger('snapshot');
 
@@ -127,10 +127,11 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   /** {@inheritDoc Snapshotter.gc} */
-  gc(): GcResult {
+  gc(keep: GcKeep = { images: [] }): GcResult {
     try {
       const used = new Set<string>();
       for (const keys of this.#refs.all().values()) for (const k of keys) used.add(k);
+      for (const diffIds of keep.images) for (const c of chainIds(diffIds)) used.add(snapshotKey(c));
       const removed = collectSnapshots(this.#snapshots, used);
       const links = `${this.#snapshots}/l`;
       if (existsSync(links)) {

@@ -17,6 +17,11 @@ export type PreparedRootfs =
   | { kind: 'overlay'; /** Mount data and directories. */ mount: OverlayMount }
   | { kind: 'copy'; /** The container's own tree. */ rootfs: string; /** The shared, unmodified image tree (lower side of a diff). */ base: string };
 
+/** Images whose snapshots a garbage collection keeps, each as its layers' diff_ids (lowest first). */
+export interface GcKeep {
+  images: readonly (readonly string[])[];
+}
+
 /** What a garbage collection removed. */
 export interface GcResult {
   /** Snapshot directory names removed. */
@@ -35,6 +40,9 @@ export interface Snapshotter {
   release(imageId: string): void;
   /** Removes container `containerId`'s writable state (it must be unmounted) and its references. */
   remove(containerId: string): void;
-  /** Removes snapshots nobody references. */
-  gc(): GcResult;
+  /**
+   * Removes snapshots that no container or retained image references and that no image of
+   * `keep` (each given by its layers' diff_ids, lowest first) would use.
+   */
+  gc(keep?: GcKeep): GcResult;
 }
