@@ -4,13 +4,17 @@
  *
  * @internal
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ImageError } from '../errors.js';
 import { logger } from '../log.js';
 import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from '../oci/image-types.js';
 import { isIndexMediaType } from '../oci/media-types.js';
 import { parseReference } from '../reference/index.js';
 import { Registry } from '../registry/registry.js';
+import { fetchBlob } from '../store/blob-writer.js';
 import { REF_NAME, REPO_DIGEST, refOf, Store } from '../store/index.js';
+import { fetchWorkerAvailable } from '../util/blob-fetcher.js';
 import { Image } from './image.js';
 import { refKey } from './lookup.js';
 import type { PullOptions } from './options.js';
@@ -101,14 +105,31 @@ async function pullLayers(store: Store, registry: Registry, repo: string, layers
     }
     opts.signal.throwIfAborted();
     report('downloading', 0);
+    const onData = (n: number): void => {
+      report(n >= layer.size ? 'verifying' : 'downloading', n);
+    };
+    // A layer is downloaded on the fetch worker (HTTP parsing, write, sha256 and
+    // fsync off the event loop) unless it hands the request back.
+    if (fetchWorkerAvailable()) {
+      const job = await registry.transport.plainGet(`/v2/${repo}/blobs/${layer.digest}`, [`repository:${repo}:pull`]);
+      await mkdir(dirname(store.blobPath(layer.digest)), { recursive: true });
+      const done = await fetchBlob({ ...job, maxResumes: 5 }, store.ingestDir, (d) => store.blobPath(d), {
+        expected: layer.digest,
+        size: layer.size,
+        signal: opts.signal,
+        onData,
+      });
+      if (done !== undefined) {
+        report('complete', layer.size);
+        return;
+      }
+    }
     const stream = registry.openBlob(repo, layer.digest, { size: layer.size, signal: opts.signal });
     await store.writeBlob(stream, {
       expected: layer.digest,
       size: layer.size,
       signal: opts.signal,
-      onData: (n) => {
-        report(n >= layer.size ? 'verifying' : 'downloading', n);
-      },
+      onData,
     });
     report('complete', layer.size);
   });

@@ -51,6 +51,7 @@ export class Transport {
   readonly #httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
   readonly #httpsAgent: HttpsAgent;
   readonly #userAgent: string;
+  readonly #ca: RegistryOptions['ca'];
 
   constructor(host: string, opts: RegistryOptions, credentials: () => Promise<RegistryCredentials | undefined>) {
     this.host = host.toLowerCase();
@@ -62,6 +63,7 @@ export class Transport {
     this.#retry = retryPolicy(opts.retry);
     this.#maxRedirects = opts.maxRedirects ?? 5;
     this.#userAgent = opts.userAgent ?? 'ocikit/0.1';
+    this.#ca = opts.ca;
     this.auth = new Authenticator(this.host, (url, init) => this.rawFetch(url, init), credentials, this.insecure);
   }
 
@@ -76,6 +78,21 @@ export class Transport {
       headers: { 'User-Agent': this.#userAgent, ...(init.headers as Record<string, string> | undefined) },
       agent: u.protocol === 'https:' ? this.#httpsAgent : this.#httpAgent,
     });
+  }
+
+  /**
+   * What another thread needs to send one GET to the registry's own origin
+   * itself: the absolute URL and headers (User-Agent, and Authorization for
+   * `scope` when the registry wants one), and the CA. It must follow no
+   * redirect and answer no challenge: those come back here through {@link send}.
+   */
+  async plainGet(url: string, scope: readonly string[]): Promise<{ url: string; headers: Record<string, string>; ca?: RegistryOptions['ca'] }> {
+    const abs = this.#resolve(url);
+    if (!this.isOwnOrigin(abs) || isLinkLocalHost(new URL(abs).hostname)) throw new RegistryError('ERR_UNSAFE_URL', `refusing to hand ${abs} to another thread`, { url: abs });
+    const headers: Record<string, string> = { 'User-Agent': this.#userAgent };
+    const authz = await this.auth.header(scope);
+    if (authz !== undefined) headers['Authorization'] = authz;
+    return { url: abs, headers, ...(this.#ca !== undefined ? { ca: this.#ca } : {}) };
   }
 
   /** Whether `url` is on the registry's own origin (where credentials may go). */

@@ -11,9 +11,10 @@ import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DigestMismatchError, StoreError } from '../errors.js';
+import { DigestMismatchError, RegistryError, StoreError } from '../errors.js';
 import { parseDigest, type Digest } from '../oci/digest.js';
 import { syncDir } from '../util/atomic-write.js';
+import { fetchOnWorker, type FetchJob } from '../util/blob-fetcher.js';
 import { FileHasher } from '../util/file-hasher.js';
 
 /** Blobs from this size on (or of unknown size) are hashed on the worker. */
@@ -179,6 +180,57 @@ export async function writeBlob(
       if (hasher instanceof FileHasher) await hasher.abort();
       await fh.close().catch(() => undefined);
     }
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Has the fetch worker (util/blob-fetcher.ts) download a blob into a temp file
+ * (written, hashed and fsynced there); checks the digest and size it reports
+ * and renames the file into place. Resolves `undefined`, with nothing left
+ * behind, when the worker hands the request back (redirect, challenge, retry):
+ * the caller then takes the ordinary path.
+ */
+export async function fetchBlob(
+  job: Omit<FetchJob, 'fd' | 'algorithm' | 'digest' | 'size'>,
+  ingestDir: string,
+  blobPath: (digest: Digest) => string,
+  opts: WriteBlobOptions & { expected: string; size: number },
+): Promise<{ digest: Digest; size: number } | undefined> {
+  const algorithm = parseDigest(opts.expected).algorithm;
+  const tmp = tempName(ingestDir);
+  const fh = await open(tmp, 'wx', 0o644);
+  let closed = false;
+  try {
+    opts.signal?.throwIfAborted();
+    const r = await fetchOnWorker({ ...job, fd: fh.fd, algorithm, digest: opts.expected, size: opts.size }, (n) => opts.onData?.(n), opts.signal);
+    if (r.aborted === true) throw opts.signal?.reason ?? new Error('aborted');
+    opts.signal?.throwIfAborted();
+    if (r.fallback === true) {
+      closed = true;
+      await fh.close();
+      await rm(tmp, { force: true });
+      return undefined;
+    }
+    if (r.mismatch === true) throw new DigestMismatchError(r.expected ?? '', r.actual ?? '', r.what ?? 'blob');
+    if (r.error !== undefined) throw new RegistryError(r.code === 'ERR_RANGE_INVALID' ? 'ERR_RANGE_INVALID' : 'ERR_NETWORK', r.error);
+    if (r.size !== opts.size) throw new DigestMismatchError(`${opts.size} bytes`, `${String(r.size)} bytes`, 'blob size');
+    const digest: Digest = `${algorithm}:${String(r.digest)}`;
+    if (digest !== opts.expected) throw new DigestMismatchError(opts.expected, digest, 'blob');
+    opts.onData?.(r.size);
+    closed = true;
+    await fh.close();
+    const dest = blobPath(digest);
+    try {
+      await rename(tmp, dest);
+    } catch (err) {
+      throw new StoreError('ERR_STORE_WRITE', `cannot move blob into ${dest}`, { cause: err });
+    }
+    await syncDir(join(dest, '..'));
+    return { digest, size: r.size };
+  } catch (err) {
+    if (!closed) await fh.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw err;
   }
