@@ -8,13 +8,25 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
-import fetch, { type RequestInit, type Response } from 'node-fetch';
+import type { RequestInit, Response } from 'node-fetch';
 import { RegistryError } from '../errors.js';
 import { logger } from '../log.js';
 import { Authenticator } from './auth/authenticator.js';
 import { allowsPlainHttp, insecureFromEnv, isLinkLocalHost } from './host-policy.js';
 import type { RegistryCredentials, RegistryOptions } from './options.js';
 import { isRetryableError, isRetryableStatus, retryDelay, retryPolicy, sleep, type RetryPolicy } from './retry.js';
+
+type Fetch = typeof import('node-fetch').default;
+let fetchModule: Promise<Fetch> | undefined;
+
+/**
+ * node-fetch, loaded on the first request: most commands (run, exec, ps …) never talk to a
+ * registry, and loading it costs a cold CLI process ~25 ms.
+ */
+function loadFetch(): Promise<Fetch> {
+  fetchModule ??= import('node-fetch').then((m) => m.default);
+  return fetchModule;
+}
 
 const log = logger('registry');
 
@@ -73,11 +85,11 @@ export class Transport {
     if (isLinkLocalHost(u.hostname)) {
       return Promise.reject(new RegistryError('ERR_UNSAFE_URL', `refusing to contact link-local address ${u.host}`, { url }));
     }
-    return fetch(url, {
+    return loadFetch().then((fetch) => fetch(url, {
       ...init,
       headers: { 'User-Agent': this.#userAgent, ...(init.headers as Record<string, string> | undefined) },
       agent: u.protocol === 'https:' ? this.#httpsAgent : this.#httpAgent,
-    });
+    }));
   }
 
   /**
