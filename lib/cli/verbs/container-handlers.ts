@@ -119,8 +119,15 @@ function pump(from: NodeJS.ReadableStream | null, to: CliIo['stdout']): Promise<
   });
 }
 
-/** Starts `c` attached and streams it to the terminal; resolves with its exit code. */
-async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: boolean): Promise<number> {
+/** A sink for a stream the user did not attach (`-a`): it is still read, so the container never blocks. */
+const discard: CliIo['stdout'] = { write: () => true };
+
+/**
+ * Starts `c` attached and streams it to the terminal; resolves with its exit code. `attach`
+ * (`-a stdout`…) limits which streams are connected; empty means all of them, as in Docker.
+ */
+async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: boolean, attach: readonly string[] = []): Promise<number> {
+  const wants = (s: string): boolean => attach.length === 0 || attach.includes(s);
   try {
     await c.start({ detach: false });
   } catch (err) {
@@ -129,7 +136,7 @@ async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: b
   }
   const streams = c.attach();
   const local = localRuns.get(c.id);
-  const undo = connect(io, interactive ? streams.stdin : null, tty, local?.proc.ptyMaster != null ? (r, col) => local.proc.resize(r, col) : undefined);
+  const undo = connect(io, interactive && wants('stdin') ? streams.stdin : null, tty, local?.proc.ptyMaster != null ? (r, col) => local.proc.resize(r, col) : undefined);
   // Like `docker run --sig-proxy`: SIGINT and SIGTERM go to the container (a terminal in raw mode sends ^C itself).
   const proxy = (signal: NodeJS.Signals): void => {
     c.kill(signal).catch(() => undefined);
@@ -139,7 +146,10 @@ async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: b
     process.on('SIGTERM', proxy);
   }
   try {
-    const drained = Promise.all([pump(streams.stdout, io.stdout), pump(streams.stderr, io.stderr)]);
+    const drained = Promise.all([
+      pump(streams.stdout, wants('stdout') ? io.stdout : discard),
+      pump(streams.stderr, wants('stderr') ? io.stderr : discard),
+    ]);
     const { exitCode } = await c.wait();
     await drained;
     return exitCode;
@@ -169,7 +179,7 @@ const run: VerbHandler = async (args, io) => {
   const c = await Container.create(r.image, r.options);
   let code: number;
   try {
-    code = await runAttached(c, io, r.interactive, r.tty);
+    code = await runAttached(c, io, r.interactive, r.tty, r.attach);
   } finally {
     if (r.options.rm === true) await c.remove({ force: true, volumes: true }).catch(() => undefined);
   }

@@ -148,6 +148,13 @@ describe('ocikit container verbs (child process)', () => {
     expect(code).toBe(9);
   });
 
+  test('run -a connects only the streams asked for', () => {
+    const script = 'echo to-out; echo to-err >&2; exit 3';
+    expect(ocikit(['run', '--rm', '-a', 'stderr', 'clitest/busybox:1', 'sh', '-c', script])).toEqual({ code: 3, stdout: '', stderr: 'to-err\n' });
+    expect(ocikit(['run', '--rm', '-a', 'STDOUT', 'clitest/busybox:1', 'sh', '-c', script])).toEqual({ code: 3, stdout: 'to-out\n', stderr: '' });
+    expect(ocikit(['run', '--rm', 'clitest/busybox:1', 'sh', '-c', script])).toEqual({ code: 3, stdout: 'to-out\n', stderr: 'to-err\n' });
+  });
+
   test('create, start -a, and wait of a stopped container', () => {
     const id = ok(['create', '--name', 'clitest-created', 'clitest/busybox:1', 'sh', '-c', 'echo attached; exit 5']).trim();
     expect(ok(['ps', '-a'])).toMatch(new RegExp(`${id.slice(0, 12)} .* Created .* clitest-created`));
