@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { logger } from '../log.js';
+import { workerExecArgv } from './worker-args.js';
 
 const log = logger('registry');
 
@@ -192,9 +193,8 @@ function broken(s: Slot, err: Error): void {
 }
 
 function spawn(): Slot {
-  const w = new Worker(WORKER_SOURCE, { eval: true });
+  const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: workerExecArgv() });
   const slot: Slot = { w, load: 0, jobs: new Set() };
-  w.unref();
   w.on('message', (r: FetchReply) => {
     const p = waiting.get(r.id);
     if (r.progress !== undefined) {
@@ -209,6 +209,9 @@ function spawn(): Slot {
   });
   w.on('error', (err) => broken(slot, err));
   w.on('exit', (code) => broken(slot, new Error(`fetch worker exited (${code})`)));
+  // After the listeners: adding a 'message' listener refs the worker's port again, and an
+  // idle worker must never keep the process alive.
+  w.unref();
   return slot;
 }
 

@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { logger } from '../log.js';
+import { workerExecArgv } from './worker-args.js';
 
 const log = logger('store');
 
@@ -73,8 +74,7 @@ function broken(err: Error): void {
 function getWorker(): Worker | null {
   if (worker !== undefined) return worker;
   try {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: workerExecArgv() });
     w.on('message', (r: Reply) => {
       const p = waiting.get(r.id);
       waiting.delete(r.id);
@@ -85,6 +85,7 @@ function getWorker(): Worker | null {
     w.on('exit', (code) => {
       if (worker === w) broken(new Error(`hash worker exited (${code})`));
     });
+    w.unref(); // after the listeners, which ref the port again: an idle worker never keeps the process alive
     worker = w;
   } catch (err) {
     log('no hash worker: %s', (err as Error).message);
