@@ -159,20 +159,13 @@ export async function writeBlob(
     if (opts.size !== undefined && written !== opts.size) {
       throw new DigestMismatchError(`${opts.size} bytes`, `${written} bytes`, 'blob size');
     }
-    // The worker fsyncs the file it wrote (needed before the rename) and hashes it.
     // The fsync (needed before the rename) runs while the worker hashes the tail.
     const [hex] = await Promise.all([hasher instanceof FileHasher ? hasher.digest(written) : hasher.digest('hex'), sink.sync()]);
     const digest: Digest = `${algorithm}:${hex}`;
     if (opts.expected !== undefined && digest !== opts.expected) throw new DigestMismatchError(opts.expected, digest, 'blob');
     closed = true;
     await fh.close();
-    const dest = blobPath(digest);
-    try {
-      await rename(tmp, dest);
-    } catch (err) {
-      throw new StoreError('ERR_STORE_WRITE', `cannot move blob into ${dest}`, { cause: err });
-    }
-    await syncDir(join(dest, '..'));
+    await publish(tmp, blobPath(digest));
     return { digest, size: written };
   } catch (err) {
     if (!closed) {
@@ -221,17 +214,21 @@ export async function fetchBlob(
     opts.onData?.(r.size);
     closed = true;
     await fh.close();
-    const dest = blobPath(digest);
-    try {
-      await rename(tmp, dest);
-    } catch (err) {
-      throw new StoreError('ERR_STORE_WRITE', `cannot move blob into ${dest}`, { cause: err });
-    }
-    await syncDir(join(dest, '..'));
+    await publish(tmp, blobPath(digest));
     return { digest, size: r.size };
   } catch (err) {
     if (!closed) await fh.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** Moves a verified, fsynced temp file to its content address and makes the rename durable. */
+async function publish(tmp: string, dest: string): Promise<void> {
+  try {
+    await rename(tmp, dest);
+  } catch (err) {
+    throw new StoreError('ERR_STORE_WRITE', `cannot move blob into ${dest}`, { cause: err });
+  }
+  await syncDir(join(dest, '..'));
 }
