@@ -21,13 +21,13 @@ import { resolveInRoot } from './rootfs-path.js';
 import { openRootfs, type RootfsView } from './rootfs-view.js';
 import type { ContainerState } from './state.js';
 
-/** Options of {@link copyFromContainer}. */
+/** Options of {@link Container.copyFrom}. */
 export interface CopyFromOptions {
   /** Follow a symlink named by the path itself (`docker cp -L`); links below it are never followed. */
   followLink?: boolean;
 }
 
-/** Options of {@link copyToContainer}. */
+/** Options of {@link Container.copyTo}. */
 export interface CopyToOptions {
   /** Keep the uid/gid of the entries (`docker cp -a`); else files belong to the container's root (0:0). */
   archive?: boolean;

@@ -5,3 +5,4 @@
  * @module
  */
 export { info, type HostInfo, type InfoOptions, type CgroupHierarchyInfo } from './info.js';
+export type { ExitStatus } from './runtime.js';
