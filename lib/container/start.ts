@@ -159,7 +159,9 @@ function spawnAttached(dir: string, spec: RuntimeSpec, state: ContainerState, cg
     r.once('close', res);
     r.once('error', () => res());
   })));
+  const forget = releaseAtExit(proc, state);
   const done = proc.exited.then(async (status) => {
+    forget();
     // output still in flight is drained; a process left holding the pipe does not hold us forever
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([drained, new Promise((r) => (timer = setTimeout(r, 2000)))]);
@@ -173,6 +175,39 @@ function spawnAttached(dir: string, spec: RuntimeSpec, state: ContainerState, cg
     return status;
   });
   return { proc, cgroup, stdout, stderr, stdin, done };
+}
+
+/** Attached containers of this process that still run, with what to release if it exits first. */
+const runningHere = new Set<{ proc: ContainerProcess; state: ContainerState }>();
+let exitHookInstalled = false;
+
+/**
+ * When this process exits while attached containers still run (a script that never waited),
+ * kill them and detach their rootfs mounts at once, so no mount outlives the process. Their
+ * cgroups and state are collected by the next observation, as after a SIGKILL of the owner.
+ * Returns the function that drops `proc` from that list once its exit is recorded.
+ */
+function releaseAtExit(proc: ContainerProcess, state: ContainerState): () => void {
+  const entry = { proc, state };
+  runningHere.add(entry);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const { proc: p, state: st } of runningHere) {
+        try {
+          p.kill('SIGKILL');
+        } catch {
+          // already gone
+        }
+        try {
+          unmountRootfs(st);
+        } catch {
+          // the exit path cannot report; the next observation retries
+        }
+      }
+    });
+  }
+  return () => runningHere.delete(entry);
 }
 
 function tee(r: Readable, stream: 'stdout' | 'stderr', log: JsonLogWriter, user: PassThrough): Readable {

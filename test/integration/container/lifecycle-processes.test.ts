@@ -115,6 +115,19 @@ asRoot('Containers across processes', () => {
     expectGone(id);
   });
 
+  test('an owner that exits without waiting takes its attached container and rootfs mount with it', async () => {
+    const out = runNode(`
+      const c = await Container.run(${JSON.stringify(IMG)}, { cmd: ['sleep', '60'] });
+      console.log(c.id);
+      process.exit(0);`);
+    const id = out.trim();
+    // at once, before any other ocikit call has looked at it: no mount of it is left
+    expect(mountedUnder(join(containersDir(), id))).toEqual([]);
+    await until(async () => !(await (await Container.get(id)).inspect()).State.Running);
+    await (await Container.get(id)).remove();
+    expectGone(id);
+  });
+
   for (const detach of [false, true]) {
     test(`a disposable ${detach ? 'detached' : 'attached'} container dies with its SIGKILLed owner; the next list collects it`, async () => {
       const { child, line, exited } = spawnNode(`
