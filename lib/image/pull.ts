@@ -34,6 +34,9 @@ export function checkImage(manifest: ImageManifest, config: ImageConfig, what: s
 /** Pulls `refText` into the store. */
 export async function pullImage(refText: string, opts: PullOptions): Promise<Image> {
   const ref = parseReference(refText);
+  // Start the download workers now: their start-up (a few tens of ms in a fresh process)
+  // then overlaps the manifest round trips instead of delaying the first layer.
+  fetchWorkerAvailable();
   const store = await Store.open(opts.root);
   const registry = new Registry(ref.domain, opts);
   const lease = await store.lease();
