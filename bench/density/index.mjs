@@ -7,33 +7,24 @@
 // with /sys/fs/cgroup/unified unmounted. Needs `npm run build` first. Run as root:
 //   node bench/density/index.mjs        (N=500 CONC=4 ONLY=ocikit|crun)
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const self = fileURLToPath(import.meta.url);
-if (!process.argv.includes('--inner')) {
-  const unified = readFileSync('/proc/self/mountinfo', 'utf8').includes(' /sys/fs/cgroup/unified ');
-  const inner = `${unified ? 'umount /sys/fs/cgroup/unified && ' : ''}exec "${process.execPath}" "${self}" --inner`;
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', inner], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+import { busyboxRootfs, have, reexecWhereCrunRuns } from '../lib/runtime-host.mjs';
+
+reexecWhereCrunRuns(import.meta.url);
 
 const { startDetached, killDetached, readDetachedExit } = await import('../../dist/native/monitor.js');
 const { Cgroup } = await import('../../dist/native/cgroup.js');
 const N = Number(process.env.N ?? 500);
 const CONC = Number(process.env.CONC ?? 4);
-const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const work = mkdtempSync(join(tmpdir(), 'ocikit-bench-density-'));
 chmodSync(work, 0o755);
 const rootfs = join(work, 'rootfs');
-for (const d of ['bin', 'proc', 'dev', 'sys', 'tmp']) mkdirSync(join(rootfs, d), { recursive: true });
-copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
-chmodSync(join(rootfs, 'bin', 'busybox'), 0o755);
-for (const a of ['sleep', 'sh']) symlinkSync('busybox', join(rootfs, 'bin', a));
+busyboxRootfs(rootfs, ['sleep', 'sh']);
 spawnSync('crun', ['spec'], { cwd: work });
 const spec = JSON.parse(readFileSync(join(work, 'config.json'), 'utf8'));
 rmSync(join(work, 'config.json'));

@@ -7,25 +7,19 @@
 // crun refuses the hybrid cgroup layout here, so everything runs inside `unshare --mount` with
 // /sys/fs/cgroup/unified unmounted (ocikit and podman do not mind either way).
 // Needs `npm run build` first. Run as root: node bench/run/index.mjs   (RUNS=N to change the count)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alternate, median, printTable } from '../lib/measure.mjs';
 import { createPodman } from '../lib/podman.mjs';
+import { busyboxRootfs, have, reexecWhereCrunRuns } from '../lib/runtime-host.mjs';
 
-const self = fileURLToPath(import.meta.url);
-if (!process.argv.includes('--inner')) {
-  const unified = readFileSync('/proc/self/mountinfo', 'utf8').includes(' /sys/fs/cgroup/unified ');
-  const inner = `${unified ? 'umount /sys/fs/cgroup/unified && ' : ''}exec "${process.execPath}" "${self}" --inner`;
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', inner], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+reexecWhereCrunRuns(import.meta.url);
 
 const repo = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const runs = Number(process.env.RUNS ?? 15);
-const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'ocikit-bench-run-'));
 chmodSync(work, 0o755);
 process.env.OCIKIT_ROOT = join(work, 'ocikit-root');
@@ -33,9 +27,7 @@ const { Image, Container } = await import('../../dist/index.js');
 
 // The image: busybox-static, imported from a rootfs tar (what `ocikit import` does).
 const src = join(work, 'src');
-for (const d of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev']) mkdirSync(join(src, d), { recursive: true });
-copyFileSync('/bin/busybox', join(src, 'bin/busybox'));
-for (const a of ['sh', 'true']) symlinkSync('busybox', join(src, 'bin', a));
+busyboxRootfs(src, ['sh', 'true'], ['etc']);
 writeFileSync(join(src, 'etc/passwd'), 'root:x:0:0:root:/:/bin/sh\n');
 for (const f of ['hosts', 'hostname', 'resolv.conf']) writeFileSync(join(src, 'etc', f), '');
 const tarFile = join(work, 'rootfs.tar');

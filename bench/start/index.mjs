@@ -3,32 +3,23 @@
 // crun refuses the hybrid cgroup layout here, so the whole benchmark runs inside `unshare --mount`
 // with /sys/fs/cgroup/unified unmounted (ocikit does not mind either way).
 // Needs `npm run build` first. Run as root: node bench/start/index.mjs   (RUNS=N to change the count)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { alternate, median } from '../lib/measure.mjs';
 
-const self = fileURLToPath(import.meta.url);
-if (!process.argv.includes('--inner')) {
-  const unified = readFileSync('/proc/self/mountinfo', 'utf8').includes(' /sys/fs/cgroup/unified ');
-  const inner = `${unified ? 'umount /sys/fs/cgroup/unified && ' : ''}exec "${process.execPath}" "${self}" --inner`;
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', inner], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+import { alternate, median } from '../lib/measure.mjs';
+import { busyboxRootfs, have, reexecWhereCrunRuns } from '../lib/runtime-host.mjs';
+
+reexecWhereCrunRuns(import.meta.url);
 
 const { spawnContainer } = await import('../../dist/native/runtime.js');
 const runs = Number(process.env.RUNS ?? 30);
-const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 const work = mkdtempSync(join(tmpdir(), 'ocikit-bench-start-'));
 const rootfs = join(work, 'rootfs');
-for (const d of ['bin', 'proc', 'dev', 'sys', 'tmp']) mkdirSync(join(rootfs, d), { recursive: true });
 chmodSync(work, 0o755);
-copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
-chmodSync(join(rootfs, 'bin', 'busybox'), 0o755);
-symlinkSync('busybox', join(rootfs, 'bin', 'true'));
+busyboxRootfs(rootfs, ['true']);
 execFileSync('crun', ['spec'], { cwd: work });
 const spec = JSON.parse(readFileSync(join(work, 'config.json'), 'utf8'));
 spec.root = { path: rootfs, readonly: true };
