@@ -1,6 +1,6 @@
 // Helpers of the container lifecycle tests: busybox images loaded into the run's store.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
@@ -107,4 +107,14 @@ export async function removeMine(): Promise<void> {
       // removed meanwhile
     }
   }
+}
+
+/** The run's containers directory (under the OCIKIT_ROOT the global setup chose). */
+export const containersDir = (): string => join(process.env['OCIKIT_ROOT'] as string, 'containers');
+
+/** Nothing of container `id` is left: record, mounts, cgroups. */
+export function expectGone(id: string): void {
+  expect(existsSync(join(containersDir(), id))).toBe(false);
+  expect(mountedUnder(join(containersDir(), id))).toEqual([]);
+  expect(cgroupsOf(id)).toEqual([]);
 }

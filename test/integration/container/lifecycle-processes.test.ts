@@ -3,19 +3,12 @@ import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
-import { cgroupsOf, loadBusybox, mountedUnder, removeMine, runNode, sleep, spawnNode } from './helpers.js';
+import { cgroupsOf, containersDir, expectGone, loadBusybox, mountedUnder, removeMine, runNode, sleep, spawnNode } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 && existsSync(join(process.cwd(), 'dist', 'index.js')) ? describe : describe.skip;
 jest.setTimeout(60_000);
 
 const IMG = 'ocikit-test/busybox:latest';
-const containersDir = (): string => join(process.env['OCIKIT_ROOT'] as string, 'containers');
-
-function expectGone(id: string): void {
-  expect(existsSync(join(containersDir(), id))).toBe(false);
-  expect(mountedUnder(join(containersDir(), id))).toEqual([]);
-  expect(cgroupsOf(id)).toEqual([]);
-}
 
 async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (await cond()) return;

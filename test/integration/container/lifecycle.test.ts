@@ -4,20 +4,12 @@ import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
 import { Volume } from '../../../lib/volume/index.js';
 import { Image } from '../../../lib/image/image.js';
-import { cgroupsOf, loadBusybox, mountedUnder, removeMine, sleep } from './helpers.js';
+import { cgroupsOf, containersDir, expectGone, loadBusybox, mountedUnder, removeMine, sleep } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
 jest.setTimeout(30_000);
 
 const IMG = 'ocikit-test/busybox:latest';
-const containersDir = (): string => join(process.env['OCIKIT_ROOT'] as string, 'containers');
-
-/** Nothing of container `id` is left: record, mounts, cgroups. */
-function expectGone(id: string): void {
-  expect(existsSync(join(containersDir(), id))).toBe(false);
-  expect(mountedUnder(join(containersDir(), id))).toEqual([]);
-  expect(cgroupsOf(id)).toEqual([]);
-}
 
 async function collect(it: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
