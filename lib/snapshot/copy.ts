@@ -47,8 +47,8 @@ export class CopySnapshotter implements Snapshotter {
 
   /** The shared base tree of container `containerId` (the image as unpacked), for diffs. */
   basePath(containerId: string): string {
-    const keys = this.#refs.all().get(`container:${containerId}`);
-    if (keys?.[0] === undefined) throw new SnapshotError('ERR_SNAPSHOT_UNKNOWN', `no snapshot for container ${containerId}`);
+    const keys = this.#refs.get(`container:${containerId}`);
+    if (keys[0] === undefined) throw new SnapshotError('ERR_SNAPSHOT_UNKNOWN', `no snapshot for container ${containerId}`);
     return `${this.#flat}/${keys[0]}/fs`;
   }
 
@@ -102,8 +102,7 @@ export class CopySnapshotter implements Snapshotter {
   /** {@inheritDoc Snapshotter.gc} */
   gc(keep: GcKeep = { images: [] }): GcResult {
     try {
-      const used = new Set<string>();
-      for (const keys of this.#refs.all().values()) for (const k of keys) used.add(k);
+      const used = this.#refs.inUse();
       for (const diffIds of keep.images) {
         const top = chainIds(diffIds).at(-1);
         if (top !== undefined) used.add(snapshotKey(top));

@@ -129,8 +129,7 @@ export class OverlaySnapshotter implements Snapshotter {
   /** {@inheritDoc Snapshotter.gc} */
   gc(keep: GcKeep = { images: [] }): GcResult {
     try {
-      const used = new Set<string>();
-      for (const keys of this.#refs.all().values()) for (const k of keys) used.add(k);
+      const used = this.#refs.inUse();
       for (const diffIds of keep.images) for (const c of chainIds(diffIds)) used.add(snapshotKey(c));
       const removed = collectSnapshots(this.#snapshots, used);
       const links = `${this.#snapshots}/l`;

@@ -38,6 +38,26 @@ export class SnapshotRefs {
     rmSync(this.#file(holder), { force: true });
   }
 
+  /** The keys `holder` references (none when it references nothing). */
+  get(holder: string): string[] {
+    let text: string;
+    try {
+      text = readFileSync(this.#file(holder), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const keys: unknown = JSON.parse(text);
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+  }
+
+  /** Every key some holder references: what a garbage collection must keep. */
+  inUse(): Set<string> {
+    const used = new Set<string>();
+    for (const keys of this.all().values()) for (const k of keys) used.add(k);
+    return used;
+  }
+
   /** Holder → keys, for every holder. */
   all(): Map<string, string[]> {
     const out = new Map<string, string[]>();
@@ -50,8 +70,8 @@ export class SnapshotRefs {
     }
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
-      const keys: unknown = JSON.parse(readFileSync(`${this.#dir}/${name}`, 'utf8'));
-      if (Array.isArray(keys)) out.set(name.slice(0, -5).replace('=', ':'), keys.filter((k): k is string => typeof k === 'string'));
+      const holder = name.slice(0, -5).replace('=', ':');
+      if (HOLDER.test(holder)) out.set(holder, this.get(holder));
     }
     return out;
   }
