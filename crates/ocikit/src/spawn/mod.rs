@@ -14,6 +14,7 @@ pub mod raw;
 pub mod reaper;
 pub mod rootfs;
 pub mod tty;
+pub mod undumpable;
 
 use crate::sc;
 use crate::spec::Spec;
@@ -81,7 +82,10 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     let entry = if exec { child::exec_entry } else { child::run_entry };
     // block every signal around the clone: no handler of Node's may run in the child
     let old = child::set_sigmask(!0).map_err(|e| SysError::new(e, "sigprocmask"))?;
+    let undumpable = undumpable::Undumpable::enter()?;
     let res = unsafe { clone3(&mut args, entry, &ctx as *const Ctx as *mut c_void) };
+    // the child has exec'd (or failed): our memory is ours alone again
+    drop(undumpable);
     let _ = child::set_sigmask(old);
     let pid = res.map_err(|e| SysError::new(e, "clone3"))? as i32;
     let (pid, pidfd) = if exec {

@@ -142,4 +142,6 @@ pub const RESOLVE_IN_ROOT: u64 = 0x10;
 
 pub const F_DUPFD_CLOEXEC: usize = 1030;
 pub const PR_SET_KEEPCAPS: usize = 8;
+pub const PR_GET_DUMPABLE: usize = 3;
+pub const PR_SET_DUMPABLE: usize = 4;
 pub const __WALL: usize = 0x4000_0000;
