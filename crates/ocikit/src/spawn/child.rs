@@ -123,15 +123,19 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
         let slave = tty::open_in_child(sock, &plan.winsize)?;
         stdio = [slave as i32; 3];
     }
-    // move the sources out of the way first, so a source that is itself 0..2 is not overwritten
-    let mut high = [0usize; 3];
-    for i in 0..3 {
-        high[i] = unsafe { sc!(nr::FCNTL, stdio[i], F_DUPFD_CLOEXEC, 3) }.step("dup stdio")?;
+    // Move every source out of the way first (to fds >= 5), so that a source that is itself one of
+    // 0..4 is not overwritten, then lay out 0..2 = stdio, 3 = the report pipe of ocikit-exec (it
+    // makes it close-on-exec itself), 4 = the sealed ocikit-exec memfd (close-on-exec).
+    let sources = [stdio[0], stdio[1], stdio[2], plan.report_fd, plan.helper_fd];
+    let mut high = [0usize; 5];
+    for i in 0..5 {
+        high[i] = unsafe { sc!(nr::FCNTL, sources[i], F_DUPFD_CLOEXEC, 5) }.step("dup stdio")?;
     }
     for (i, fd) in high.iter().enumerate() {
-        unsafe { sc!(nr::DUP3, *fd, i, 0) }.step("dup3 stdio")?;
+        let flags = if i == HELPER_FD { O_CLOEXEC } else { 0 };
+        unsafe { sc!(nr::DUP3, *fd, i, flags) }.step("dup3 stdio")?;
     }
-    unsafe { sc!(nr::CLOSE_RANGE, 3, u32::MAX, 0) }.step("close_range")?;
+    unsafe { sc!(nr::CLOSE_RANGE, 5, u32::MAX, 0) }.step("close_range")?;
 
     for (res, lim) in &plan.rlimits {
         unsafe { sc!(nr::PRLIMIT64, 0, *res, lim.as_ptr(), 0) }.step("setrlimit")?;
@@ -171,21 +175,18 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
         }
     }
     set_sigmask(0).step("sigprocmask")?;
-    let mut last = Errno::ENOENT;
-    for cand in &plan.candidates {
-        let r: R = unsafe { sc!(nr::EXECVE, p(cand), plan.argv_ptrs.as_ptr(), plan.envp_ptrs.as_ptr()) };
-        match r {
-            Err(e) if e == Errno::ENOENT || e == Errno::ENOTDIR => continue,
-            Err(e) if e == Errno::EACCES => last = e,
-            Err(e) => {
-                last = e;
-                break;
-            }
-            Ok(_) => {}
-        }
-    }
-    Err(Fail { step: "execve", errno: last, path: Some(&*plan.arg0 as *const CStr) })
+    // never the container's program directly: see super::exe
+    let empty = c"";
+    let r: R = unsafe {
+        sc!(nr::EXECVEAT, HELPER_FD, p(empty), plan.helper_argv_ptrs.as_ptr(), plan.envp_ptrs.as_ptr(), AT_EMPTY_PATH)
+    };
+    // execveat returns only on failure; ENOEXEC stands in should it ever return success
+    let errno = r.err().unwrap_or(Errno(8));
+    Err(Fail { step: "execveat (ocikit-exec)", errno, path: None })
 }
+
+/// Where the child puts the ocikit-exec memfd before it execs it.
+const HELPER_FD: usize = 4;
 
 fn run_child(plan: &Plan) -> Result<(), Fail> {
     reset_signals();

@@ -8,6 +8,7 @@
 
 pub mod child;
 pub mod clone;
+pub mod exe;
 pub mod mount_opts;
 pub mod plan;
 pub mod raw;
@@ -60,7 +61,9 @@ pub fn spawn(spec: &Spec, opts: &Options) -> Result<Spawned, SysError> {
 }
 
 fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<Spawned, SysError> {
-    let plan = Plan::new(spec, opts)?;
+    let mut plan = Plan::new(spec, opts)?;
+    let mut pipe = ReportPipe::new()?;
+    plan.report_fd = pipe.write;
     let exec = plan.exec_pidfd.is_some();
     let mut report = Report::default();
     let mut stack = Stack::new(STACK);
@@ -84,7 +87,7 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     let old = child::set_sigmask(!0).map_err(|e| SysError::new(e, "sigprocmask"))?;
     let undumpable = undumpable::Undumpable::enter()?;
     let res = unsafe { clone3(&mut args, entry, &ctx as *const Ctx as *mut c_void) };
-    // the child has exec'd (or failed): our memory is ours alone again
+    // the child has exec'd ocikit-exec (or failed): our memory is ours alone again
     drop(undumpable);
     let _ = child::set_sigmask(old);
     let pid = res.map_err(|e| SysError::new(e, "clone3"))? as i32;
@@ -101,6 +104,15 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     } else {
         (pid, pidfd)
     };
+    if !report.failed {
+        pipe.close_write();
+        if let Some(errno) = pipe.exec_failure() {
+            report.failed = true;
+            report.errno = errno.0;
+            report.step = "execve";
+            report.path = Some(&*plan.arg0 as *const std::ffi::CStr);
+        }
+    }
     if report.failed {
         if pidfd >= 0 {
             let _ = reaper::wait_pidfd(pidfd);
@@ -116,4 +128,61 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
         None => None,
     };
     Ok(Spawned { pid, pidfd, pty_master })
+}
+
+/// The pipe on which `ocikit-exec` reports that no candidate could be exec'd.
+struct ReportPipe {
+    read: i32,
+    write: i32,
+}
+
+/// How long to wait for ocikit-exec's word: it only execs, so anything near this means a container
+/// process stopped it; then the process counts as started and its exit status tells the rest.
+const REPORT_WAIT_MS: i32 = 5000;
+
+impl ReportPipe {
+    fn new() -> Result<ReportPipe, SysError> {
+        let mut fds = [-1i32; 2];
+        unsafe { sc!(nr::PIPE2, fds.as_mut_ptr(), O_CLOEXEC) }.map_err(|e| SysError::new(e, "pipe2"))?;
+        Ok(ReportPipe { read: fds[0], write: fds[1] })
+    }
+
+    fn close_write(&mut self) {
+        close(self.write);
+        self.write = -1;
+    }
+
+    /// The errno ocikit-exec sent, or None once the pipe closed (its exec succeeded).
+    fn exec_failure(&self) -> Option<Errno> {
+        #[repr(C)]
+        struct PollFd {
+            fd: i32,
+            events: i16,
+            revents: i16,
+        }
+        let mut pfd = PollFd { fd: self.read, events: POLLIN, revents: 0 };
+        let ts = [(REPORT_WAIT_MS / 1000) as i64, ((REPORT_WAIT_MS % 1000) as i64) * 1_000_000];
+        loop {
+            match unsafe { sc!(nr::PPOLL, &mut pfd as *mut PollFd, 1, ts.as_ptr(), 0, 0) } {
+                Err(Errno::EINTR) => continue,
+                Ok(1) => break,
+                _ => return None,
+            }
+        }
+        let mut buf = [0u8; 4];
+        loop {
+            match unsafe { sc!(nr::READ, self.read, buf.as_mut_ptr(), 4) } {
+                Err(Errno::EINTR) => continue,
+                Ok(4) => return Some(Errno(i32::from_ne_bytes(buf))),
+                _ => return None,
+            }
+        }
+    }
+}
+
+impl Drop for ReportPipe {
+    fn drop(&mut self) {
+        close(self.read);
+        close(self.write);
+    }
 }

@@ -99,8 +99,14 @@ pub struct Plan {
     pub candidates: Vec<CString>,
     pub argv: Vec<CString>,
     pub envp: Vec<CString>,
-    pub argv_ptrs: Vec<*const c_char>,
     pub envp_ptrs: Vec<*const c_char>,
+    /// `ocikit-exec`'s argv: its name, the number of candidates, the candidates, then `argv`.
+    pub helper_argv: Vec<CString>,
+    pub helper_argv_ptrs: Vec<*const c_char>,
+    /// The sealed `ocikit-exec` memfd the child execs (see [`super::exe`]).
+    pub helper_fd: i32,
+    /// Write end of the pipe on which `ocikit-exec` reports a failed exec (set by the spawner).
+    pub report_fd: i32,
 }
 
 fn cs(s: &str, what: &str) -> Result<CString, SysError> {
@@ -343,8 +349,14 @@ impl Plan {
         };
         let argv: Vec<CString> = p.args.iter().map(|a| cs(a, "process.args")).collect::<Result<_, _>>()?;
         let envp: Vec<CString> = p.env.iter().map(|a| cs(a, "process.env")).collect::<Result<_, _>>()?;
-        let mut argv_ptrs: Vec<*const c_char> = argv.iter().map(|c| c.as_ptr()).collect();
-        argv_ptrs.push(std::ptr::null());
+        let candidates: Vec<CString> = candidates.iter().map(|c| cs(c, "process.args")).collect::<Result<_, _>>()?;
+        if candidates.len() > 9999 {
+            return Err(SysError::invalid("spec", "PATH has more than 9999 directories"));
+        }
+        let mut helper_argv = vec![cs(super::exe::HELPER_ARGV0, "helper")?, cs(&candidates.len().to_string(), "helper")?];
+        helper_argv.extend(candidates.iter().cloned());
+        let mut helper_argv_ptrs: Vec<*const c_char> = helper_argv.iter().chain(argv.iter()).map(|c| c.as_ptr()).collect();
+        helper_argv_ptrs.push(std::ptr::null());
         let mut envp_ptrs: Vec<*const c_char> = envp.iter().map(|c| c.as_ptr()).collect();
         envp_ptrs.push(std::ptr::null());
         let (rows, cols) = p.console_size.unwrap_or((24, 80));
@@ -383,11 +395,14 @@ impl Plan {
             seccomp,
             cwd: cs(&p.cwd, "process.cwd")?,
             arg0: cs(arg0, "process.args")?,
-            candidates: candidates.iter().map(|c| cs(c, "process.args")).collect::<Result<_, _>>()?,
+            candidates,
             argv,
             envp,
-            argv_ptrs,
             envp_ptrs,
+            helper_argv,
+            helper_argv_ptrs,
+            helper_fd: super::exe::helper_fd()?,
+            report_fd: -1,
         })
     }
 }

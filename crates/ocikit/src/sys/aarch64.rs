@@ -69,6 +69,8 @@ pub mod nr {
     pub const GETGID: usize = 176;
     pub const GETTID: usize = 178;
     pub const EXECVE: usize = 221;
+    pub const MEMFD_CREATE: usize = 279;
+    pub const EXECVEAT: usize = 281;
     pub const WAIT4: usize = 260;
     pub const PRLIMIT64: usize = 261;
     pub const SETNS: usize = 268;

@@ -84,4 +84,6 @@ pub mod nr {
     pub const SENDMSG: usize = 46;
     pub const RECVMSG: usize = 47;
     pub const FSTATFS: usize = 138;
+    pub const MEMFD_CREATE: usize = 319;
+    pub const EXECVEAT: usize = 322;
 }
