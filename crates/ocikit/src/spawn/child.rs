@@ -201,6 +201,9 @@ fn run_child(plan: &Plan) -> Result<(), Fail> {
         unsafe { sc!(nr::SETNS, j.fd, j.nstype) }.step("setns")?;
     }
     unsafe { sc!(nr::UMASK, 0) }.step("umask")?;
+    if plan.clone_flags & CLONE_NEWNET != 0 {
+        super::loopback::up()?;
+    }
     if let Some(rf) = &plan.rootfs {
         rootfs::setup(rf)?;
     }

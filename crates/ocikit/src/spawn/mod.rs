@@ -9,6 +9,7 @@
 pub mod child;
 pub mod clone;
 pub mod exe;
+pub mod loopback;
 pub mod mount_opts;
 pub mod plan;
 pub mod raw;

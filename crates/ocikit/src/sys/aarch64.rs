@@ -83,6 +83,7 @@ pub mod nr {
     pub const SETDOMAINNAME: usize = 162;
     pub const PPOLL: usize = 73;
     pub const SOCKETPAIR: usize = 199;
+    pub const SOCKET: usize = 198;
     pub const SENDMSG: usize = 211;
     pub const RECVMSG: usize = 212;
     pub const FSTATFS: usize = 44;

@@ -133,6 +133,11 @@ pub const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
 pub const AF_UNIX: usize = 1;
 pub const SOCK_STREAM: usize = 1;
 pub const SOCK_CLOEXEC: usize = 0o2000000;
+pub const AF_INET: usize = 2;
+pub const SOCK_DGRAM: usize = 2;
+pub const SIOCGIFFLAGS: usize = 0x8913;
+pub const SIOCSIFFLAGS: usize = 0x8914;
+pub const IFF_UP: i16 = 1;
 pub const SOL_SOCKET: i32 = 1;
 pub const SCM_RIGHTS: i32 = 1;
 

@@ -81,6 +81,7 @@ pub mod nr {
     pub const SETDOMAINNAME: usize = 171;
     pub const PPOLL: usize = 271;
     pub const SOCKETPAIR: usize = 53;
+    pub const SOCKET: usize = 41;
     pub const SENDMSG: usize = 46;
     pub const RECVMSG: usize = 47;
     pub const FSTATFS: usize = 138;
