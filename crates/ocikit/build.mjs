@@ -4,7 +4,7 @@
 // The loader resolves `../../lib/native/` from its own file, so both lib/native (tests) and
 // dist/native (built package) find the same copy: nothing is copied into dist/.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +21,23 @@ function fail(message) {
 
 if (process.platform !== 'linux') fail(`ocikit's native side runs on Linux only (this is ${process.platform})`);
 
+const HOW = 'Debian 12: apt-get install cargo-web rustc-web; elsewhere: rustup (https://rustup.rs)';
 const probe = spawnSync(cargo, ['--version'], { encoding: 'utf8' });
-if (probe.error || probe.status !== 0) {
-  fail(`\`${cargo}\` was not found: install Rust's cargo (Debian: apt-get install cargo, or rustup)`);
+if (probe.error || probe.status !== 0) fail(`\`${cargo}\` was not found: install Rust (${HOW})`);
+// Cargo.toml's rust-version is the one statement of the oldest Rust that builds us; an older cargo
+// would fail on the lock file or the code with errors that do not say so
+const wanted = /^rust-version\s*=\s*"([\d.]+)"/m.exec(readFileSync(join(crateDir, 'Cargo.toml'), 'utf8'))?.[1];
+const versionOf = (out) => /\b(\d+)\.(\d+)(?:\.(\d+))?/.exec(out)?.slice(1).map((n) => Number(n ?? 0));
+const older = (a, b) => {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
+};
+const rustc = spawnSync(process.env.RUSTC ?? 'rustc', ['--version'], { encoding: 'utf8' });
+for (const [tool, out] of [['cargo', probe.stdout], ['rustc', rustc.stdout ?? '']]) {
+  const have = versionOf(out);
+  if (wanted && have && older(have, versionOf(wanted))) {
+    fail(`ocikit's native side needs Rust >= ${wanted}; this ${tool} is ${have.join('.')} (${HOW})`);
+  }
 }
 
 const started = process.hrtime.bigint();
