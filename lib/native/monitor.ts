@@ -6,10 +6,11 @@
  * @module
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { SyscallError } from '../errors.js';
+import { NativeLoadError, SyscallError } from '../errors.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
 import { monitorPath, native } from './addon.js';
 import { callNative } from './call.js';
@@ -74,7 +75,14 @@ export async function startDetached(spec: RuntimeSpec, options: DetachedOptions)
     const own = callNative(() => native().processStartTime(process.pid));
     args.push('--disposable', own === null ? String(process.pid) : `${process.pid}:${own}`);
   }
-  const child = spawn(monitorPath(), args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  const monitor = monitorPath();
+  if (!existsSync(monitor)) {
+    throw new NativeLoadError(
+      'ERR_NATIVE_MISSING',
+      `${monitor} is missing, which detached containers need: reinstall ocikit or run \`npm rebuild ocikit\` (builds it with Rust's cargo)`,
+    );
+  }
+  const child = spawn(monitor, args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   const line = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.once('error', reject);
