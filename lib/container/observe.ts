@@ -10,7 +10,7 @@ import { Cgroup } from '../native/cgroup.js';
 import { readDetachedExit } from '../native/monitor.js';
 import type { ExitStatus } from '../native/runtime.js';
 import { logger } from '../log.js';
-import { alive, readRun, type RunRecord } from './runtime-record.js';
+import { liveness, readRun, type RunRecord } from './runtime-record.js';
 import { destroy, releaseRun } from './setup.js';
 import { localRuns } from './start.js';
 import type { ContainerState } from './state.js';
@@ -57,7 +57,7 @@ export async function recordExit(store: ContainerStore, id: string, status: { ex
   if (!mine) return { state, removed: false };
   const dir = store.containerDir(id);
   await releaseRun(dir, state);
-  if (autoRemove(state) || (state.disposable && !ownerAlive(await readRun(dir), state))) {
+  if (autoRemove(state) || (state.disposable && ownerLiveness(await readRun(dir), state) === 'dead')) {
     try {
       await destroy(store, state, true);
     } catch (err) {
@@ -75,8 +75,8 @@ export interface Observed {
   removed: boolean;
 }
 
-function ownerAlive(run: RunRecord | undefined, state: ContainerState): boolean {
-  return run ? alive(run.ownerPid, run.ownerStartTime) : alive(state.ownerPid, null);
+function ownerLiveness(run: RunRecord | undefined, state: ContainerState): ReturnType<typeof liveness> {
+  return run ? liveness(run.ownerPid, run.ownerStartTime) : liveness(state.ownerPid, null);
 }
 
 /**
@@ -90,7 +90,7 @@ export async function observe(store: ContainerStore, state: ContainerState): Pro
   if (localRuns.has(state.id)) return same;
   const dir = store.containerDir(state.id);
   if (!isActive(state)) {
-    if (state.disposable && !ownerAlive(await readRun(dir), state)) {
+    if (state.disposable && ownerLiveness(await readRun(dir), state) === 'dead') {
       await destroy(store, state, true);
       return { state, removed: true };
     }
@@ -101,14 +101,19 @@ export async function observe(store: ContainerStore, state: ContainerState): Pro
   if (run.mode === 'detached') {
     const exit = await readDetachedExit(dir);
     if (exit) return gone(recordExit(store, state.id, { exitCode: exitCodeOf(exit), oomKilled: exit.oomKilled, finishedAt: exit.finishedAt }));
-    if (alive(run.monitorPid, null) || alive(run.pid, run.startTime)) return same;
+    const seen = [liveness(run.monitorPid, null), liveness(run.pid, run.startTime)];
+    if (seen.includes('alive')) return same;
+    // "cannot tell" is never "dead": the record stays as it is
+    if (seen.includes('unknown')) return unknown(state);
     return gone(recordExit(store, state.id, { exitCode: 137, oomKilled: false }));
   }
   // attached to another process: it records the exit itself while it lives
-  if (run.ownerPid === process.pid && !alive(run.pid, run.startTime)) {
+  if (run.ownerPid === process.pid && liveness(run.pid, run.startTime) === 'dead') {
     return gone(recordExit(store, state.id, { exitCode: 137, oomKilled: false })); // its watcher was lost
   }
-  if (alive(run.ownerPid, run.ownerStartTime)) return same;
+  const owner = liveness(run.ownerPid, run.ownerStartTime);
+  if (owner === 'alive') return same;
+  if (owner === 'unknown') return unknown(state);
   // the owner died: PDEATHSIG killed PID 1; make sure nothing of it is left
   try {
     Cgroup.fromPaths(run.cgroupPaths).killAll('SIGKILL');
@@ -122,6 +127,11 @@ export async function observe(store: ContainerStore, state: ContainerState): Pro
     // gone
   }
   return gone(recordExit(store, state.id, { exitCode: 137, oomKilled: oom }));
+}
+
+function unknown(state: ContainerState): Observed {
+  log('cannot tell whether %s still runs: its record is left as it is', state.id);
+  return { state, removed: false };
 }
 
 /** Observes every container: records unseen exits, collects dead owners' disposable containers. */

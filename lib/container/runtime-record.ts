@@ -5,13 +5,12 @@
  *
  * @internal
  */
-import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageConfig } from '../oci/image-types.js';
 import type { PreparedRootfs } from '../snapshot/types.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { processStartTime } from '../native/adopt.js';
+import { procStat, type ProcStat } from '../util/proc-stat.js';
 
 /** How the current (or last) run of a container was started. */
 export interface RunRecord {
@@ -49,30 +48,33 @@ export const writePrepared = (dir: string, p: PreparedRootfs): Promise<void> => 
 export const readImageConfig = (dir: string): Promise<ImageConfig | undefined> => readJson<ImageConfig>(join(dir, 'image-config.json'));
 export const writeImageConfig = (dir: string, c: ImageConfig): Promise<void> => writeJsonAtomic(join(dir, 'image-config.json'), c);
 
-/** Whether `pid` runs and is the process that started at `startTime` (a zombie counts as gone). */
-export function alive(pid: number | undefined, startTime: number | null | undefined): boolean {
-  if (pid === undefined || pid <= 0) return false;
-  let t: number | null;
+/**
+ * Whether `pid` runs and is the process that started at `startTime` (a zombie counts as gone):
+ * `unknown` when that cannot be told, which never means dead.
+ */
+export function liveness(pid: number | undefined, startTime: number | null | undefined): 'alive' | 'dead' | 'unknown' {
+  if (pid === undefined || pid <= 0) return 'dead';
+  let st: ProcStat | undefined;
   try {
-    t = processStartTime(pid);
+    st = procStat(pid);
   } catch {
-    return false;
+    return 'unknown';
   }
-  if (t === null) return false;
-  if (startTime !== null && startTime !== undefined && t !== startTime) return false;
-  return !isZombie(pid);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return true;
-  }
+  if (st === undefined) return 'dead';
+  if (startTime !== null && startTime !== undefined && st.startTime !== startTime) return 'dead';
+  return st.state === 'Z' || st.state === 'X' ? 'dead' : 'alive';
 }
 
 /** This process's identity, as recorded in {@link RunRecord.ownerPid}. */
 export function selfIdentity(): { pid: number; startTime: number | null } {
-  return { pid: process.pid, startTime: processStartTime(process.pid) };
+  return { pid: process.pid, startTime: startTimeOf(process.pid) };
+}
+
+/** Start time of `pid` (see {@link ProcStat}), or null when it is gone or cannot be read. */
+export function startTimeOf(pid: number): number | null {
+  try {
+    return procStat(pid)?.startTime ?? null;
+  } catch {
+    return null;
+  }
 }

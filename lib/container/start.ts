@@ -10,7 +10,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PassThrough, Readable, Writable } from 'node:stream';
 import { VolumeError } from '../errors.js';
-import { processStartTime } from '../native/adopt.js';
 import { Cgroup } from '../native/cgroup.js';
 import { startDetached } from '../native/monitor.js';
 import { spawnContainer, type ContainerProcess, type ExitStatus } from '../native/runtime.js';
@@ -19,7 +18,7 @@ import { populateVolume } from '../volume/populate.js';
 import { writeEtcFiles } from './etc-files.js';
 import { feed, JsonLogWriter, LOG_FILE, makePipe, pipeReader, pipeWriter, ptyReader, ptyWriter, userStream } from './io.js';
 import { resolveInRoot } from './rootfs-path.js';
-import { readImageConfig, selfIdentity, writeRun, type RunRecord } from './runtime-record.js';
+import { readImageConfig, selfIdentity, startTimeOf, writeRun, type RunRecord } from './runtime-record.js';
 import { mountRootfs, mountTarget, resolvedMounts, unmountRootfs } from './setup.js';
 import { buildSpec } from './spec-builder.js';
 import type { ContainerState } from './state.js';
@@ -98,7 +97,7 @@ export async function launch(
     await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
     const local = spawnAttached(dir, spec, state, cgroup, onExit);
     const run: RunRecord = {
-      mode: 'attached', pid: local.proc.pid, startTime: processStartTime(local.proc.pid),
+      mode: 'attached', pid: local.proc.pid, startTime: startTimeOf(local.proc.pid),
       ownerPid: owner.pid, ownerStartTime: owner.startTime, cgroupPaths: [...cgroup.paths],
     };
     await writeRun(dir, run);

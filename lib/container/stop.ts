@@ -9,7 +9,7 @@ import { Cgroup } from '../native/cgroup.js';
 import { killDetached, stopDetached } from '../native/monitor.js';
 import { stopContainer } from '../native/runtime.js';
 import { isActive, observe, recordExit } from './observe.js';
-import { alive, type RunRecord } from './runtime-record.js';
+import { liveness, type RunRecord } from './runtime-record.js';
 import { localRuns } from './start.js';
 import type { ContainerState } from './state.js';
 import type { ContainerStore } from './store.js';
@@ -90,14 +90,14 @@ export async function stopRun(store: ContainerStore, state: ContainerState, run:
   }
   // attached to another live process: signal by pidfd, the owner records the exit
   await killDetached({ pid: run.pid, startTime: run.startTime }, sig);
-  if (!(await until(() => !alive(run.pid, run.startTime), timeoutMs))) {
+  if (!(await until(() => liveness(run.pid, run.startTime) === 'dead', timeoutMs))) {
     try {
       cgroup.killAll('SIGKILL');
     } catch {
       // empty
     }
     await killDetached({ pid: run.pid, startTime: run.startTime }, 'SIGKILL');
-    await until(() => !alive(run.pid, run.startTime), 5000);
+    await until(() => liveness(run.pid, run.startTime) === 'dead', 5000);
   }
   if (!(await waitInactive(store, state.id, 5000))) {
     await recordExit(store, state.id, { exitCode: 128 + (constants.signals[sig] ?? 9), oomKilled: false });
