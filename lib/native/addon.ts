@@ -35,6 +35,16 @@ export interface NativeBinding {
   llistxattr(path: string): string[];
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   umount2(target: string, flags: number): void;
+  openInRoot(rootFd: number, path: string, flags: number, mode: number): number;
+  mkdirAt(dirFd: number, name: string, mode: number): void;
+  symlinkAt(target: string, dirFd: number, name: string): void;
+  unlinkAt(dirFd: number, name: string, removeDir: boolean): void;
+  linkAt(oldDirFd: number, oldName: string, newDirFd: number, newName: string): void;
+  mknodAt(dirFd: number, name: string, mode: number, major: number, minor: number): void;
+  readlinkAt(dirFd: number, name: string): string;
+  lchownAt(dirFd: number, name: string, uid: number, gid: number): void;
+  lutimesAt(dirFd: number, name: string, mtimeMs: number): void;
+  readdirFd(dirFd: number): string[];
   setExitHandler(handler: (id: number, pid: number, exitCode: number, signal: number) => void): number;
   spawn(specJson: string, options: NativeSpawnOptions): NativeStarted;
   exec(initId: number, specJson: string, options: NativeSpawnOptions): NativeStarted;

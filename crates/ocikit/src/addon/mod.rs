@@ -2,6 +2,7 @@
 //! lib/native/ wraps each one in a typed TS function.
 
 mod adopt;
+mod at;
 mod cgroup;
 mod fs;
 mod host;
@@ -20,6 +21,16 @@ pub fn register(cx: Env, exports: napi_value) -> CallResult<()> {
     export(cx, exports, "llistxattr", fs::llistxattr)?;
     export(cx, exports, "mount", fs::mount)?;
     export(cx, exports, "umount2", fs::umount2)?;
+    export(cx, exports, "openInRoot", at::open_in_root)?;
+    export(cx, exports, "mkdirAt", at::mkdir_at)?;
+    export(cx, exports, "symlinkAt", at::symlink_at)?;
+    export(cx, exports, "unlinkAt", at::unlink_at)?;
+    export(cx, exports, "linkAt", at::link_at)?;
+    export(cx, exports, "mknodAt", at::mknod_at)?;
+    export(cx, exports, "readlinkAt", at::readlink_at)?;
+    export(cx, exports, "lchownAt", at::lchown_at)?;
+    export(cx, exports, "lutimesAt", at::lutimes_at)?;
+    export(cx, exports, "readdirFd", at::readdir_fd)?;
     export(cx, exports, "setExitHandler", runtime::set_exit_handler)?;
     export(cx, exports, "spawn", runtime::spawn)?;
     export(cx, exports, "exec", runtime::exec)?;

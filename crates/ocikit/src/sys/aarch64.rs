@@ -87,4 +87,7 @@ pub mod nr {
     pub const SENDMSG: usize = 211;
     pub const RECVMSG: usize = 212;
     pub const FSTATFS: usize = 44;
+    pub const GETDENTS64: usize = 61;
+    pub const LINKAT: usize = 37;
+    pub const UTIMENSAT: usize = 88;
 }

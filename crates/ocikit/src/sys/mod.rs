@@ -10,6 +10,7 @@ mod arch;
 #[path = "aarch64.rs"]
 mod arch;
 
+pub mod at;
 pub mod consts;
 pub mod errno;
 pub mod fs;

@@ -87,4 +87,7 @@ pub mod nr {
     pub const FSTATFS: usize = 138;
     pub const MEMFD_CREATE: usize = 319;
     pub const EXECVEAT: usize = 322;
+    pub const GETDENTS64: usize = 217;
+    pub const LINKAT: usize = 265;
+    pub const UTIMENSAT: usize = 280;
 }
