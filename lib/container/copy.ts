@@ -1,24 +1,26 @@
 /**
  * `docker cp`: tar streams into and out of a container. Paths are resolved
- * inside the container's root at the time of the copy (symlinks read and
- * followed as if the root were `/`), entries are written with lib/layer's
- * writer (which resolves every parent the same way and never follows a
- * symlink out of the root), and nothing from the container is ever executed
- * (SECURITY 14).
+ * by the kernel inside the container's root at the time of each step
+ * (openat2 `RESOLVE_IN_ROOT` from a directory fd of the root: symlinks are
+ * followed as if the root were `/`), walks and writes go from directory fd to
+ * directory fd, and nothing from the container is ever executed (SECURITY 14).
+ * So a container that swaps a directory for a symlink during the copy, paused
+ * or not, never leads it to the host (moby CVE-2018-15664).
  *
  * @internal
  */
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser, type ReadEntry } from 'tar';
 import { ContainerError, LayerError, OcikitError } from '../errors.js';
 import { tarOf, type LayerItem } from '../layer/diff-writer.js';
-import { EntryWriter } from '../layer/entry-writer.js';
-import { entryComponents, resolveParents } from '../layer/safe-path.js';
-import { resolveInRoot } from './rootfs-path.js';
-import { openRootfs, type RootfsView } from './rootfs-view.js';
+import { O_PATH, openInRoot } from '../native/at.js';
+import { RootWriter, type TarSink } from './copy-writer.js';
+import { isMissing, locate, openRootDir, statAt, walkAt, type Located } from './root-fd.js';
+import { resolveInRootAt } from './rootfs-path.js';
+import { openRootfs } from './rootfs-view.js';
 import type { ContainerState } from './state.js';
 
 /** Options of {@link Container.copyFrom}. */
@@ -59,35 +61,57 @@ function notFound(path: string, state: ContainerState): ContainerError {
   return new ContainerError('ERR_PATH_NOT_FOUND', `Could not find the file ${path} in container ${state.name}`);
 }
 
-/** Host path of in-container `path` (the last component followed only with `follow`). */
-async function hostPathOf(root: string, path: string, follow: boolean): Promise<string> {
-  const clean = posix.normalize(`/${path}`);
-  if (follow || clean === '/') return resolveInRoot(root, clean);
-  const parent = await resolveInRoot(root, posix.dirname(clean));
-  return `${parent}/${posix.basename(clean)}`;
+/** Where in-container `path` is (see {@link locate}), or `undefined` when a parent is missing. */
+function locateOrMissing(rootFd: number, path: string, follow: boolean): Located | undefined {
+  try {
+    return locate(rootFd, path, follow);
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Closes each fd given, once. */
+function closer(...fds: number[]): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    for (const fd of fds) closeSync(fd);
+  };
 }
 
 /**
  * A tar of `path` inside the container: the file, link or directory under its
  * own name, or with a path ending in `/.` the directory's contents. Resolves
- * once the path is found; the tar streams afterwards.
+ * once the path is found; the tar streams afterwards. Every step goes through
+ * directory fds under the container's root (see root-fd.ts), so this is safe
+ * while the container runs.
  *
  * @throws ContainerError `ERR_PATH_NOT_FOUND`.
  */
 export async function copyFromContainer(state: ContainerState, path: string, opts: CopyFromOptions = {}): Promise<{ stat: PathStat; tar: Readable }> {
   const view = await openRootfs(state, 'read');
+  let close = (): void => undefined;
   try {
+    const rootFd = openRootDir(view.path);
+    close = closer(rootFd);
     const contents = /\/\.\/?$/.test(path);
-    const host = await hostPathOf(view.path, contents ? path.replace(/\/\.\/?$/, '') || '/' : path, opts.followLink === true || contents);
-    const st = lstatSync(host, { throwIfNoEntry: false });
+    const at = locateOrMissing(rootFd, contents ? path.replace(/\/\.\/?$/, '') || '/' : path, opts.followLink === true || contents);
+    if (at === undefined) throw notFound(path, state);
+    close = closer(at.dirFd, rootFd);
+    const st = statAt(at.dirFd, at.name);
     if (st === undefined) throw notFound(path, state);
     if (path.endsWith('/') && !st.isDirectory()) throw new ContainerError('ERR_NOT_A_DIRECTORY', `${path} is not a directory in container ${state.name}`);
     const name = contents ? '' : basename(posix.normalize(`/${path}`)) || '.';
     const rel = contents ? '' : name === '.' ? '.' : name;
-    const items = walk(host, rel, st);
     const out = new PassThrough({ highWaterMark: 1 << 20 });
-    const tar = Readable.from(tarOf(items));
-    const release = once(view);
+    const tar = Readable.from(tarOf(walkAt(at.dirFd, at.name, rel, st)));
+    const fds = close;
+    const release = once(() => {
+      fds();
+      view.release();
+    });
     pipeline(tar, out).then(release, (err: unknown) => {
       release();
       out.destroy(err as Error);
@@ -95,17 +119,18 @@ export async function copyFromContainer(state: ContainerState, path: string, opt
     out.on('close', release);
     return { stat: { name, size: st.size, mode: st.mode, mtime: st.mtime, isDirectory: st.isDirectory() }, tar: out };
   } catch (err) {
+    close();
     view.release();
     throw err;
   }
 }
 
-function once(view: RootfsView): () => void {
+function once(f: () => void): () => void {
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    view.release();
+    f();
   };
 }
 
@@ -113,10 +138,21 @@ function once(view: RootfsView): () => void {
 export async function statInContainer(state: ContainerState, path: string): Promise<PathStat | undefined> {
   const view = await openRootfs(state, 'read');
   try {
-    const host = await hostPathOf(view.path, path, true);
-    const st = lstatSync(host, { throwIfNoEntry: false });
-    if (st === undefined) return undefined;
-    return { name: posix.basename(path), size: st.size, mode: st.mode, mtime: st.mtime, isDirectory: st.isDirectory() };
+    const rootFd = openRootDir(view.path);
+    try {
+      const at = locateOrMissing(rootFd, path, true);
+      if (at === undefined) return undefined;
+      let st: Stats | undefined;
+      try {
+        st = statAt(at.dirFd, at.name);
+      } finally {
+        closeSync(at.dirFd);
+      }
+      if (st === undefined) return undefined;
+      return { name: posix.basename(path), size: st.size, mode: st.mode, mtime: st.mtime, isDirectory: st.isDirectory() };
+    } finally {
+      closeSync(rootFd);
+    }
   } finally {
     view.release();
   }
@@ -126,34 +162,49 @@ export async function statInContainer(state: ContainerState, path: string): Prom
  * Extracts the tar `input` into directory `path` of the container (it must
  * exist). Entry names are taken relative to that directory; `..`, absolute
  * names and symlinks (the container's or the archive's own) never lead out of
- * the container's root. Whiteout names (`.wh.*`) are refused.
+ * the container's root: every entry is written through directory fds resolved
+ * in the root (copy-writer.ts), so this is safe while the container runs.
+ * Whiteout names (`.wh.*`) are refused.
  *
  * @throws ContainerError `ERR_PATH_NOT_FOUND`, `ERR_NOT_A_DIRECTORY`; LayerError for a hostile or corrupt tar.
  */
 export async function copyToContainer(state: ContainerState, path: string, input: Readable, opts: CopyToOptions = {}): Promise<void> {
   const view = await openRootfs(state, 'write');
   try {
-    const host = await resolveInRoot(view.path, path);
-    const st = lstatSync(host, { throwIfNoEntry: false });
-    if (st === undefined) throw notFound(path, state);
-    if (!st.isDirectory()) throw new ContainerError('ERR_NOT_A_DIRECTORY', `${path} is not a directory in container ${state.name}`);
-    const prefix = host === view.path ? '' : host.slice(view.path.length + 1);
-    const writer = new EntryWriter(view.path, { whiteouts: 'merge' });
-    const under = (p: string): string => (prefix === '' ? p : `${prefix}/${p.replace(/^\/+/, '')}`);
-    await extractTar(input, view.path, writer, under, opts.archive === true);
+    const rootFd = openRootDir(view.path);
+    const writer = new RootWriter(rootFd);
+    try {
+      let st: Stats | undefined;
+      try {
+        const fd = openInRoot(rootFd, path, O_PATH);
+        st = fstatSync(fd);
+        closeSync(fd);
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+      if (st === undefined) throw notFound(path, state);
+      if (!st.isDirectory()) throw new ContainerError('ERR_NOT_A_DIRECTORY', `${path} is not a directory in container ${state.name}`);
+      // An in-root path: the kernel resolves it again, inside the root, for every entry.
+      const prefix = resolveInRootAt(rootFd, path);
+      const under = (p: string): string => (prefix === '' ? p : `${prefix}/${p.replace(/^\/+/, '')}`);
+      await extractTar(input, writer, under, opts.archive === true);
+    } finally {
+      writer.close();
+      closeSync(rootFd);
+    }
   } finally {
     view.release();
   }
 }
 
 /**
- * Feeds `input` through a strict tar parser into `writer` (then `finish` it),
+ * Feeds `input` through a strict tar parser into `target` (then `finish` it),
  * renaming entries (and hardlink targets) with `rename`; whiteout names are
  * refused; without `archive` owners become 0:0.
  *
  * @internal
  */
-export async function extractTar(input: Readable, root: string, writer: EntryWriter, rename: (path: string) => string, archive: boolean): Promise<void> {
+export async function extractTar(input: Readable, target: TarSink, rename: (path: string) => string, archive: boolean): Promise<void> {
   const parser = new Parser({ strict: true, maxMetaEntrySize: 1 << 20 });
   let failure: unknown;
   let pending = 0;
@@ -171,20 +222,6 @@ export async function extractTar(input: Readable, root: string, writer: EntryWri
     }
     entry.path = rename(entry.path);
     if (entry.type === 'Link' && entry.linkpath !== undefined) entry.linkpath = rename(entry.linkpath);
-    if (entry.type !== 'Directory' && entry.type !== 'GNUDumpDir') {
-      // As docker cp: a directory is never replaced by a non-directory.
-      try {
-        const comps = entryComponents(entry.path);
-        const here = comps.length === 0 ? undefined : lstatSync(`${root}/${resolveParents(root, comps).join('/')}`, { throwIfNoEntry: false });
-        if (here?.isDirectory() === true) {
-          entry.resume();
-          return fail(new ContainerError('ERR_CANNOT_OVERWRITE', `cannot overwrite directory ${JSON.stringify(`/${comps.join('/')}`)} with non-directory`));
-        }
-      } catch (err) {
-        entry.resume();
-        return fail(err);
-      }
-    }
     if (!archive) {
       entry.uid = 0;
       entry.gid = 0;
@@ -196,7 +233,7 @@ export async function extractTar(input: Readable, root: string, writer: EntryWri
       if (pending === 0) onIdle?.();
     };
     try {
-      writer.write(entry, undefined, done);
+      target.write(entry, done);
     } catch (err) {
       entry.resume();
       done(err);
@@ -224,7 +261,7 @@ export async function extractTar(input: Readable, root: string, writer: EntryWri
     throw asError(failure ?? err);
   }
   if (failure !== undefined) throw asError(failure);
-  writer.finish();
+  target.finish();
 }
 
 function asError(err: unknown): Error {

@@ -4,37 +4,33 @@
  *
  * @internal
  */
-import { lstat, readlink } from 'node:fs/promises';
+import { closeSync, constants, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ContainerError } from '../errors.js';
+import { O_DIR, openInRoot, readlinkAt } from '../native/at.js';
 
 /** Symlinks followed while resolving one path before giving up (Linux MAXSYMLINKS). */
 export const MAX_SYMLINK_HOPS = 40;
 
 function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
 }
 
 /**
- * Returns the host path that `path` names inside the container whose root is
- * `root`. Components are walked one by one with `lstat`; a symlink met on the
- * way is read and followed as if `root` were `/` (absolute targets restart at
- * `root`, `..` never climbs above it). Components that do not exist are kept
- * as they are, so the result may not exist. The result is always `root` or
- * below it.
+ * Returns the in-root path (no leading `/`) that `path` names inside the tree
+ * whose root is the directory fd `rootFd`, with every symlink on the way
+ * followed as if the root were `/` (absolute targets restart at the root,
+ * `..` never climbs above it). Each component is looked up as one name in its
+ * parent, opened from `rootFd` with openat2 `RESOLVE_IN_ROOT`, so no step can
+ * leave the root even while the tree changes. Components that do not exist
+ * are kept as they are.
  *
- * The answer holds only while nobody changes the tree: resolve again right
- * before use, and do not use it while the container runs.
- *
- * @param root host path of the container's root filesystem (trusted).
- * @param path path inside the container, absolute or relative to `/`.
  * @throws ContainerError `ERR_SYMLINK_LOOP` after {@link MAX_SYMLINK_HOPS} symlinks,
  *   `ERR_INVALID_PATH` for a path containing NUL.
  */
-export async function resolveInRoot(root: string, path: string): Promise<string> {
+export function resolveInRootAt(rootFd: number, path: string): string {
   if (path.includes('\0')) throw new ContainerError('ERR_INVALID_PATH', 'path contains NUL');
-  const base = resolve(root);
   let pending = path.split('/');
   let current: string[] = [];
   let hops = 0;
@@ -45,15 +41,8 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
       current.pop();
       continue;
     }
-    const candidate = join(base, ...current, part);
-    let isLink: boolean;
-    try {
-      isLink = (await lstat(candidate)).isSymbolicLink();
-    } catch (err) {
-      if (!isMissing(err)) throw err;
-      isLink = false;
-    }
-    if (!isLink) {
+    const target = linkTarget(rootFd, current, part);
+    if (target === undefined) {
       current.push(part);
       continue;
     }
@@ -61,9 +50,51 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
     if (hops > MAX_SYMLINK_HOPS) {
       throw new ContainerError('ERR_SYMLINK_LOOP', `too many levels of symbolic links resolving ${path} in the container`);
     }
-    const target = await readlink(candidate);
     if (target.startsWith('/')) current = [];
     pending = [...target.split('/'), ...pending];
   }
-  return join(base, ...current);
+  return current.join('/');
+}
+
+/** The target of symlink `name` in in-root directory `dir`, or `undefined` when it is no symlink or missing. */
+function linkTarget(rootFd: number, dir: string[], name: string): string | undefined {
+  let dirFd: number;
+  try {
+    dirFd = openInRoot(rootFd, `/${dir.join('/')}`, O_DIR);
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  try {
+    return readlinkAt(dirFd, name);
+  } catch {
+    return undefined; // EINVAL: not a symlink; ENOENT: missing
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+/**
+ * Returns the host path that `path` names inside the container whose root is
+ * `root` ({@link resolveInRootAt} from a directory fd of `root`). The result
+ * is always `root` or below it, and may not exist.
+ *
+ * The answer holds only while nobody changes the tree: resolve again right
+ * before use, and do not use it while the container runs (use fds, as
+ * copy.ts does).
+ *
+ * @param root host path of the container's root filesystem (trusted).
+ * @param path path inside the container, absolute or relative to `/`.
+ * @throws ContainerError `ERR_SYMLINK_LOOP`, `ERR_INVALID_PATH`.
+ */
+export async function resolveInRoot(root: string, path: string): Promise<string> {
+  if (path.includes('\0')) throw new ContainerError('ERR_INVALID_PATH', 'path contains NUL');
+  const base = resolve(root);
+  const rootFd = openSync(base, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    const rel = resolveInRootAt(rootFd, path);
+    return rel === '' ? base : join(base, rel);
+  } finally {
+    closeSync(rootFd);
+  }
 }

@@ -26,6 +26,10 @@ export interface LayerItem {
   /** A directory that replaces the lower one: followed by `.wh..wh..opq`. */
   opaque?: boolean;
   xattrs?: Map<string, Buffer> | undefined;
+  /** Opens the file for reading, checked to be the one `stats` describes (instead of opening `host`). */
+  open?: () => number;
+  /** The symlink's target (instead of reading `host`). */
+  linkTarget?: string;
 }
 
 /** Options of writing a layer. */
@@ -60,7 +64,7 @@ function whiteoutHeader(path: string): Buffer {
 function headerOf(item: LayerItem, st: Stats): TarHeader | undefined {
   const base = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: 0, mtime: Math.floor(st.mtimeMs / 1000), xattrs: item.xattrs };
   if (st.isDirectory()) return { ...base, path: `${item.rel}/`, type: 'dir' };
-  if (st.isSymbolicLink()) return { ...base, path: item.rel, type: 'symlink', linkpath: readlinkSync(item.host as string), xattrs: undefined };
+  if (st.isSymbolicLink()) return { ...base, path: item.rel, type: 'symlink', linkpath: item.linkTarget ?? readlinkSync(item.host as string), xattrs: undefined };
   if (st.isFile()) return { ...base, path: item.rel, type: 'file', size: st.size };
   if (st.isFIFO()) return { ...base, path: item.rel, type: 'fifo' };
   const major = Math.floor(st.rdev / 256) & 0xfff;
@@ -96,11 +100,13 @@ class Batch {
 }
 
 /**
- * Opens the file the walk saw: `O_NOFOLLOW` for the last component, and the
- * same device and inode as its lstat, so a file swapped for a symlink (or a
- * parent swapped for one) by a running container is refused, not followed.
+ * Opens the file the walk saw: the item's own `open` when it has one (walks of
+ * a running container's tree open relative to a directory fd), else `host`
+ * with `O_NOFOLLOW` for the last component and the same device and inode as
+ * its lstat, so a file swapped for a symlink is refused, not followed.
  */
 function openVerified(item: LayerItem, st: Stats): number {
+  if (item.open !== undefined) return item.open();
   let fd: number;
   try {
     fd = openSync(item.host as string, constants.O_RDONLY | constants.O_NOFOLLOW);
