@@ -77,7 +77,7 @@ export function cgroupForSpec(spec: RuntimeSpec, id: string): Cgroup {
   return Cgroup.create(spec.linux?.cgroupsPath ?? `ocikit/${id}`, spec.linux?.resources);
 }
 
-/** From the memory cgroup's `oom_kill` counter (through the addon). */
+/** Whether the memory cgroup's `oom_kill` counter is above 0 (through the addon): any process of it, not only PID 1. */
 function oomKilledIn(cgroup: Cgroup | undefined): boolean {
   if (!cgroup || cgroup.paths.length === 0) return false;
   try {
@@ -101,7 +101,11 @@ export class ContainerProcess {
   readonly cgroup: Cgroup | undefined;
   #running = true;
 
-  constructor(started: NativeStarted, cgroup: Cgroup | undefined) {
+  /**
+   * @param role `init`: the exit reports any OOM kill the cgroup recorded (as Docker's
+   *   `OOMKilled`, also when only a child was killed); `exec`: only when this process was SIGKILLed.
+   */
+  constructor(started: NativeStarted, cgroup: Cgroup | undefined, role: 'init' | 'exec' = 'init') {
     this.cgroup = cgroup;
     this.id = started.id;
     this.pid = started.pid;
@@ -113,7 +117,8 @@ export class ContainerProcess {
         return {
           exitCode: signal === 0 ? exitCode : null,
           signal: sig,
-          oomKilled: sig === 'SIGKILL' && oomKilledIn(cgroup),
+          // As Docker: any OOM kill the cgroup recorded, also of a child while PID 1 lived on.
+          oomKilled: (role === 'init' || sig === 'SIGKILL') && oomKilledIn(cgroup),
         };
       },
     );
@@ -180,7 +185,7 @@ export function spawnContainer(spec: RuntimeSpec, options: SpawnOptions): Contai
 export function execInContainer(init: ContainerProcess, spec: RuntimeSpec, options: SpawnOptions): ContainerProcess {
   const o = options.cgroup || options.cgroupPaths?.length || !init.cgroup ? options : { ...options, cgroup: init.cgroup };
   const started = callNative(() => native().exec(init.id, JSON.stringify(spec), nativeOptions(o)));
-  return new ContainerProcess(started, cgroupOf(o));
+  return new ContainerProcess(started, cgroupOf(o), 'exec');
 }
 
 /** Options of {@link stopContainer}. */

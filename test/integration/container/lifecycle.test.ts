@@ -184,6 +184,20 @@ asRoot('Container lifecycle (attached)', () => {
     }
   });
 
+  for (const detach of [false, true]) {
+    test(`${detach ? 'detached' : 'attached'}: a child OOM-killed while PID 1 exits 0 is reported as oomKilled (as Docker: the cgroup's oom_kill count)`, async () => {
+      const cmd = ['sh', '-c', 'dd if=/dev/zero of=/dev/null bs=64M count=1; echo "dd: $?"; exit 0'];
+      const c = await Container.run(IMG, { cmd, memory: 16 * 2 ** 20, memorySwap: 16 * 2 ** 20, detach });
+      try {
+        expect(await c.wait()).toEqual({ exitCode: 0, oomKilled: true });
+        expect((await collect(c.logs({ stderr: false }))).join('')).toContain('dd: 137');
+        expect((await c.inspect()).State).toMatchObject({ ExitCode: 0, OOMKilled: true });
+      } finally {
+        await c.remove({ force: true });
+      }
+    });
+  }
+
   test('named volumes survive the container; anonymous ones go with volumes: true', async () => {
     const name = `ctr-vol-${process.pid}`;
     const c = await Container.run('ocikit-test/merge', { cmd: ['echo kept > /named/f; echo anon > /seeded/g'], mounts: [{ type: 'volume', source: name, target: '/named' }] });

@@ -64,7 +64,7 @@ fn cgroup_of(cgroup_dirs: &[String]) -> Option<Cgroup> {
     Cgroup::from_dirs(&cgroup_dirs.iter().map(PathBuf::from).collect::<Vec<_>>()).ok()
 }
 
-/// From the memory cgroup's `oom_kill` counter.
+/// Whether the memory cgroup's `oom_kill` counter is above 0: any process of it, not only PID 1.
 fn oom_killed(cgroup_dirs: &[String]) -> bool {
     cgroup_of(cgroup_dirs).is_some_and(|c| c.oom_killed().unwrap_or(false))
 }
@@ -194,7 +194,8 @@ pub fn run(cfg: &Config, ready: &mut dyn FnMut(&str)) -> Result<i32, SysError> {
         close(fd);
     }
     let (code, signal) = exit.unwrap_or((-1, 0));
-    let oom = signal == SIGKILL && oom_killed(&cfg.cgroup_dirs);
+    // As Docker: any OOM kill the cgroup recorded, also of a child while PID 1 lived on.
+    let oom = oom_killed(&cfg.cgroup_dirs);
     let record = format!(
         "{{\"exitCode\":{},\"signal\":{},\"oomKilled\":{},\"startedAt\":\"{}\",\"finishedAt\":\"{}\"}}\n",
         if signal == 0 { code.to_string() } else { "null".into() },
