@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { SnapshotError } from '../errors.js';
 import type { ApplyOptions } from '../layer/options.js';
+import { listXattrs } from '../layer/node-ops.js';
 import { removeTree } from '../layer/remove-tree.js';
 import { logger } from '../log.js';
 import { chainIds } from './chain-id.js';
@@ -82,6 +83,18 @@ export class OverlaySnapshotter implements Snapshotter {
     return `l/${short}`;
   }
 
+  /**
+   * Index in `keys` (bottom first) of the topmost layer whose root is opaque (its tar has
+   * `.wh..wh..opq` at the top, which the unpack records as `trusted.overlay.opaque=y` on the
+   * layer's root): the layers below it are hidden. 0 when none is.
+   */
+  #visibleFrom(keys: readonly string[]): number {
+    for (let i = keys.length - 1; i > 0; i--) {
+      if (listXattrs(`${this.#snapshots}/${keys[i] as string}/fs`).get('trusted.overlay.opaque')?.toString() === 'y') return i;
+    }
+    return 0;
+  }
+
   /** {@inheritDoc Snapshotter.prepare} */
   async prepare(containerId: string, layers: readonly SnapshotLayer[], options: ApplyOptions = {}): Promise<PreparedRootfs> {
     try {
@@ -93,7 +106,9 @@ export class OverlaySnapshotter implements Snapshotter {
       const workdir = `${dir}/work`;
       mkdirSync(upperdir, { recursive: true, mode: 0o755 });
       mkdirSync(workdir, { recursive: true, mode: 0o700 });
-      const lowerdirs = keys.map((k) => this.#link(k)).reverse();
+      // Overlayfs ignores an opaque lowerdir root: leave out what such a layer hides instead.
+      const lowerdirs = keys.slice(this.#visibleFrom(keys)).map((k) => this.#link(k)).reverse();
+      if (lowerdirs.length < keys.length) log('container %s: %d layers hidden by an opaque root', containerId, keys.length - lowerdirs.length);
       return { kind: 'overlay', mount: { lowerdirs, upperdir, workdir, cwd: this.#snapshots, options: overlayOptions(lowerdirs, upperdir, workdir) } };
     } catch (err) {
       throw snapshotFailure(err, 'cannot prepare the container root file system');

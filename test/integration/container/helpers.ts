@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
 import { Image } from '../../../lib/image/image.js';
-import { buildLayer, busyboxFiles, writeImageLayout } from '../../helpers/images.js';
+import { buildLayer, busyboxFiles, writeImageLayout, type LayerFiles } from '../../helpers/images.js';
 
 /** Builds a busybox image (plus `extraFiles` as a second layer and `config`) and loads it into the store as `ref`. */
-export async function loadBusybox(ref: string, config: Record<string, unknown> = {}, extraFiles?: Record<string, string>): Promise<Image> {
+export async function loadBusybox(ref: string, config: Record<string, unknown> = {}, extraFiles?: LayerFiles): Promise<Image> {
   const tmp = mkdtempSync(join(tmpdir(), 'ocikit-ctr-img-'));
   try {
     const files = busyboxFiles();
