@@ -52,6 +52,8 @@ class BlobSink extends Writable {
   readonly #hasher: Hash | FileHasher;
   readonly #opts: WriteBlobOptions;
   written = 0;
+  /** The error of a failed write to the file, if one failed. */
+  failedWrite: Error | undefined;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #flushed = 0;
@@ -106,6 +108,7 @@ class BlobSink extends Writable {
     writeAll(this.#fd, bufs, (err) => {
       this.#inflight = undefined;
       done();
+      if (err !== null) this.failedWrite = err;
       if (err === null) {
         this.#flushed += n;
         if (this.#hasher instanceof FileHasher) this.#hasher.written(this.#flushed);
@@ -154,13 +157,25 @@ export async function writeBlob(
   const sink = new BlobSink(fh.fd, hasher, opts);
   let closed = false;
   try {
-    await pipeline(source, sink, opts.signal !== undefined ? { signal: opts.signal } : {});
+    try {
+      await pipeline(source, sink, opts.signal !== undefined ? { signal: opts.signal } : {});
+    } catch (err) {
+      const errno = (err as NodeJS.ErrnoException | null)?.code;
+      // a failed write of ours, not an error of the source
+      if (sink.failedWrite === err) throw storeWriteError(`cannot write blob${opts.expected !== undefined ? ` ${opts.expected}` : ''}`, (err as Error).message, errno, err);
+      throw err;
+    }
     const written = sink.written;
     if (opts.size !== undefined && written !== opts.size) {
       throw new DigestMismatchError(`${opts.size} bytes`, `${written} bytes`, 'blob size');
     }
     // The fsync (needed before the rename) runs while the worker hashes the tail.
-    const [hex] = await Promise.all([hasher instanceof FileHasher ? hasher.digest(written) : hasher.digest('hex'), sink.sync()]);
+    const [hex] = await Promise.all([
+      hasher instanceof FileHasher ? hasher.digest(written) : hasher.digest('hex'),
+      sink.sync().catch((err: unknown) => {
+        throw storeWriteError('cannot sync blob', (err as Error).message, (err as NodeJS.ErrnoException).code, err);
+      }),
+    ]);
     const digest: Digest = `${algorithm}:${hex}`;
     if (opts.expected !== undefined && digest !== opts.expected) throw new DigestMismatchError(opts.expected, digest, 'blob');
     closed = true;
@@ -207,6 +222,7 @@ export async function fetchBlob(
       return undefined;
     }
     if (r.mismatch === true) throw new DigestMismatchError(r.expected ?? '', r.actual ?? '', r.what ?? 'blob');
+    if (r.error !== undefined && r.code === 'ERR_STORE_WRITE') throw storeWriteError(`cannot write blob ${opts.expected}`, r.error, r.errno);
     if (r.error !== undefined) throw new RegistryError(r.code === 'ERR_RANGE_INVALID' ? 'ERR_RANGE_INVALID' : 'ERR_NETWORK', r.error);
     if (r.size !== opts.size) throw new DigestMismatchError(`${opts.size} bytes`, `${String(r.size)} bytes`, 'blob size');
     const digest: Digest = `${algorithm}:${String(r.digest)}`;
@@ -221,6 +237,18 @@ export async function fetchBlob(
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * A failed write into the store: `ERR_STORE_FULL` saying the disk is full for ENOSPC (and
+ * EDQUOT: the quota is), else `ERR_STORE_WRITE`.
+ */
+export function storeWriteError(what: string, message: string, errno: string | undefined, cause?: unknown): StoreError {
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    const why = errno === 'ENOSPC' ? 'no space left on the device: the disk is full' : 'disk quota exceeded';
+    return new StoreError('ERR_STORE_FULL', `${what}: ${why}`, { cause: cause ?? new Error(message) });
+  }
+  return new StoreError('ERR_STORE_WRITE', `${what}: ${message}`, { cause: cause ?? new Error(message) });
 }
 
 /** Moves a verified, fsynced temp file to its content address and makes the rename durable. */

@@ -63,7 +63,7 @@ function start(j) {
     if (failed || j.done) return;
     failed = true;
     req.destroy();
-    try { flush(j); } catch (e) { return finish(j, { error: String(e && e.message || e), code: 'ERR_STORE_WRITE' }); }
+    try { flush(j); } catch (e) { return finish(j, { error: String(e && e.message || e), code: 'ERR_STORE_WRITE', errno: e && e.code }); }
     if (j.resumes >= j.maxResumes) return finish(j, { error: 'blob ' + j.digest + ' download failed at byte ' + j.offset + ': ' + err.message, code: 'ERR_NETWORK' });
     if (j.offset === 0 && !j.started) return finish(j, { fallback: true, reason: err.message });
     j.resumes++;
@@ -101,7 +101,7 @@ function start(j) {
       j.pending.push(c);
       j.pendingBytes += c.length;
       if (j.pendingBytes >= BATCH) {
-        try { flush(j); } catch (e) { return finish(j, { error: String(e && e.message || e), code: 'ERR_STORE_WRITE' }); }
+        try { flush(j); } catch (e) { return finish(j, { error: String(e && e.message || e), code: 'ERR_STORE_WRITE', errno: e && e.code }); }
         parentPort.postMessage({ id: j.id, progress: j.offset });
       }
     });
@@ -110,7 +110,7 @@ function start(j) {
     res.on('end', () => {
       if (j.done || failed) return;
       if (j.size !== undefined && j.offset < j.size) return cut(new Error('response ended after ' + j.offset + ' of ' + j.size + ' bytes'));
-      try { flush(j); fsyncSync(j.fd); } catch (e) { return finish(j, { error: String(e && e.message || e), code: 'ERR_STORE_WRITE' }); }
+      try { flush(j); fsyncSync(j.fd); } catch (e) { return finish(j, { error: String(e && e.message || e), code: 'ERR_STORE_WRITE', errno: e && e.code }); }
       finish(j, { digest: j.hash.digest('hex'), size: j.offset });
     });
   });
@@ -144,6 +144,8 @@ export interface FetchReply {
   reason?: string;
   error?: string;
   code?: string;
+  /** The errno name (`ENOSPC`…) of a failed write (`code` `ERR_STORE_WRITE`). */
+  errno?: string;
   mismatch?: boolean;
   expected?: string;
   actual?: string;
