@@ -8,6 +8,9 @@ import { posix } from 'node:path';
 import { ContainerError } from '../errors.js';
 import type { ContainerConfig } from '../oci/image-types.js';
 import type { ContainerOptions } from './options.js';
+import { envKey, replaceOrAppendEnv } from '../util/env-merge.js';
+
+export { replaceOrAppendEnv };
 
 /** `PATH` of a container whose image and options set none (Docker's). */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -45,28 +48,6 @@ export function processArgs(image: ContainerConfig, options: ContainerOptions): 
   const args = [...entrypoint, ...cmd];
   if (args.length === 0) throw new ContainerError('ERR_NO_COMMAND', 'no command specified');
   return args;
-}
-
-function envKey(entry: string): string {
-  const eq = entry.indexOf('=');
-  return eq === -1 ? entry : entry.slice(0, eq);
-}
-
-/**
- * Sets each entry of `overrides` in `base`, in place of an entry with the same
- * key or at the end. An override without `=` removes its key.
- */
-export function replaceOrAppendEnv(base: string[], overrides: string[]): string[] {
-  const out = [...base];
-  for (const entry of overrides) {
-    const key = envKey(entry);
-    const at = out.findIndex((e) => envKey(e) === key);
-    if (!entry.includes('=')) {
-      if (at !== -1) out.splice(at, 1);
-    } else if (at === -1) out.push(entry);
-    else out[at] = entry;
-  }
-  return out;
 }
 
 /**

@@ -8,6 +8,7 @@
 import { posix } from 'node:path';
 import { ImageError } from '../errors.js';
 import type { ContainerConfig } from '../oci/image-types.js';
+import { replaceOrAppendEnv } from '../util/env-merge.js';
 
 /** Instructions {@link applyConfigChanges} accepts. */
 export const CHANGE_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'WORKDIR', 'USER', 'LABEL', 'EXPOSE', 'VOLUME', 'STOPSIGNAL', 'ONBUILD'] as const;
@@ -107,13 +108,7 @@ export function applyConfigChanges(config: ContainerConfig | undefined, changes:
         break;
       }
       case 'ENV': {
-        const env = [...(out.Env ?? [])];
-        for (const [k, v] of pairs(raw, rest, true)) {
-          const i = env.findIndex((e) => e.slice(0, e.indexOf('=')) === k);
-          if (i >= 0) env[i] = `${k}=${v}`;
-          else env.push(`${k}=${v}`);
-        }
-        out.Env = env;
+        out.Env = replaceOrAppendEnv(out.Env ?? [], pairs(raw, rest, true).map(([k, v]) => `${k}=${v}`));
         break;
       }
       case 'LABEL':

@@ -66,6 +66,31 @@ describe('environment', () => {
     expect(replaceOrAppendEnv(['A=1'], ['A='])).toEqual(['A=']);
   });
 
+  it('merges with duplicate keys as before: the first live entry is replaced or removed', () => {
+    expect(replaceOrAppendEnv(['A=1', 'B=2', 'A=3'], ['A=x', 'A', 'A=y', 'A', 'A', 'A=z', 'A=w'])).toEqual(['B=2', 'A=w']);
+    expect(replaceOrAppendEnv([], ['N=1', 'N=2', 'N'])).toEqual([]);
+  });
+
+  it('merges 100k image entries with 100k overrides in linear time, in order', () => {
+    const n = 100_000;
+    const image = Array.from({ length: n }, (_, i) => `K${i}=image`);
+    const overrides = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? `K${i}=opt` : `N${i}=new`));
+    overrides.push('K1'); // a removal
+    const started = performance.now();
+    const out = replaceOrAppendEnv(image, overrides);
+    const merged = mergeEnv({ Env: image }, { env: overrides }, 'h', {});
+    const elapsed = performance.now() - started;
+    // quadratic (findIndex per entry) took minutes here; linear takes tens of milliseconds
+    expect(elapsed).toBeLessThan(2000);
+    expect(out).toHaveLength(n + n / 2 - 1);
+    expect(out.slice(0, 4)).toEqual(['K0=opt', 'K2=opt', 'K3=image', 'K4=opt']);
+    expect(out[n - 2]).toBe('K99999=image');
+    expect(out[n - 1]).toBe('N1=new');
+    expect(out.at(-1)).toBe('N99999=new');
+    expect(merged.slice(0, 3)).toEqual([`PATH=${DEFAULT_PATH}`, 'HOSTNAME=h', 'K0=opt']);
+    expect(merged).toHaveLength(out.length + 2);
+  });
+
   it('takes a bare key from the caller when set (docker run -e K)', () => {
     expect(optionEnv(['K', 'L', 'M=v=w'], { K: 'from-host' })).toEqual(['K=from-host', 'L', 'M=v=w']);
     expect(optionEnv({ A: '1', B: 'x=y' })).toEqual(['A=1', 'B=x=y']);
