@@ -118,6 +118,8 @@ export async function loadArchive(file: string, opts: StoreOptions): Promise<Ima
     } else {
       throw new ImageError('ERR_ARCHIVE_INVALID', `${file} holds neither manifest.json nor index.json`);
     }
+    // read (and so validate) every image before any of them is named in the index
+    const images = await Promise.all(named.map((n) => Image.fromStore(store, n.descriptor)));
     await store.updateIndex((index) => {
       for (const n of named) {
         const keys = [...new Set(n.refs.map((r) => refKey(parseReference(r))))];
@@ -126,7 +128,7 @@ export async function loadArchive(file: string, opts: StoreOptions): Promise<Ima
         for (const k of keys) index.manifests.push({ ...n.descriptor, annotations: { [REF_NAME]: k } });
       }
     });
-    return Promise.all(named.map((n) => Image.fromStore(store, n.descriptor)));
+    return images;
   } finally {
     await lease.release();
     await rm(dir, { recursive: true, force: true });

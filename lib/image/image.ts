@@ -11,6 +11,7 @@ import { collectGarbage, REF_NAME, refOf, Store } from '../store/index.js';
 import { storageRoot } from '../paths.js';
 import { createSnapshotter } from '../snapshot/index.js';
 import { loadArchive } from './archive-load.js';
+import { readImageConfig } from './config-read.js';
 import { saveArchive } from './archive-save.js';
 import { historyOf, inspectImage, type HistoryItem, type ImageInspect } from './inspect.js';
 import type { PullOptions, PushOptions, RemoveOptions, SaveOptions, StoreOptions } from './options.js';
@@ -75,7 +76,7 @@ export class Image {
     if (manifest.config === undefined || !Array.isArray(manifest.layers)) {
       throw new ImageError('ERR_IMAGE_INVALID', `${descriptor.digest} is not an image manifest`);
     }
-    const config = JSON.parse((await store.readBytes(manifest.config.digest)).toString('utf8')) as ImageConfig;
+    const config = await readImageConfig(store, manifest.config, descriptor.digest);
     return new Image(store, descriptor, manifest, config);
   }
 

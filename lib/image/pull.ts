@@ -15,6 +15,7 @@ import { Registry } from '../registry/registry.js';
 import { fetchBlob } from '../store/blob-writer.js';
 import { REF_NAME, REPO_DIGEST, refOf, Store } from '../store/index.js';
 import { fetchWorkerAvailable } from '../util/blob-fetcher.js';
+import { checkConfigDescriptor, parseImageConfig } from './config-read.js';
 import { Image } from './image.js';
 import { refKey } from './lookup.js';
 import type { PullOptions } from './options.js';
@@ -63,15 +64,18 @@ export async function pullImage(refText: string, opts: PullOptions): Promise<Ima
     const manifestDone = store.putBytes(chosen.bytes, chosen.digest);
     manifestDone.catch(() => undefined);
     let configBytes: Buffer;
+    let config: ImageConfig;
     try {
       const cfgDesc = manifest.config;
+      checkConfigDescriptor(cfgDesc, refText);
       if (await store.hasBlob(cfgDesc.digest, cfgDesc.size)) {
         configBytes = await store.readBytes(cfgDesc.digest);
       } else {
         configBytes = await registry.blobBytes(ref.path, cfgDesc.digest, { size: cfgDesc.size, signal: opts.signal });
         await store.putBytes(configBytes, cfgDesc.digest);
       }
-      checkImage(manifest, JSON.parse(configBytes.toString('utf8')) as ImageConfig, refText);
+      config = parseImageConfig(configBytes, refText);
+      checkImage(manifest, config, refText);
     } catch (err) {
       stop.abort(err);
       await Promise.allSettled([layersDone, manifestDone]);
@@ -85,7 +89,7 @@ export async function pullImage(refText: string, opts: PullOptions): Promise<Ima
       index.manifests = index.manifests.filter((d) => refOf(d) !== key);
       index.manifests.push({ ...descriptor, annotations: { [REF_NAME]: key, [REPO_DIGEST]: top.digest } });
     });
-    return new Image(store, descriptor, manifest, JSON.parse(configBytes.toString('utf8')) as ImageConfig);
+    return new Image(store, descriptor, manifest, config);
   } finally {
     await lease.release();
     registry.close();

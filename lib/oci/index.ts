@@ -74,3 +74,4 @@ export type {
   LinuxDevice,
   LinuxPersonality,
 } from './runtime-spec.js';
+export { CONFIG_LIMITS, type EntryLimit } from './limits.js';
