@@ -24,6 +24,8 @@ import type { ContainerState } from './state.js';
 import { ContainerStore } from './store.js';
 import { withLock } from '../util/lock.js';
 import { killRun, stopRun, waitInactive } from './stop.js';
+import { signalName } from './signals.js';
+import { checkCreateArgs } from './validate.js';
 import { exportContainer } from './export.js';
 import { copyFromContainer, copyToContainer, statInContainer, type CopyFromOptions, type CopyToOptions, type PathStat } from './copy.js';
 import { diffContainer } from './diff.js';
@@ -109,8 +111,13 @@ export class Container {
     this.name = state.name;
   }
 
-  /** Creates a container from an image (pulled when not in the store), like `docker create`. */
+  /**
+   * Creates a container from an image (pulled when not in the store), like `docker create`.
+   *
+   * @throws ContainerError `ERR_INVALID_OPTION` when `image` is neither a reference nor an {@link Image}.
+   */
   static async create(image: string | Image, options: RunOptions = {}): Promise<Container> {
+    checkCreateArgs(image, options);
     const st = store();
     await collectGarbage(st).catch(() => undefined); // a corrupt record elsewhere must not block this one
     let img: Image;
@@ -236,8 +243,13 @@ export class Container {
     await stopRun(store(), state, await this.#run(), state.config.merged.stopSignal, timeoutMs);
   }
 
-  /** Sends a signal to PID 1 (`docker kill`); default SIGKILL. */
+  /**
+   * Sends a signal to PID 1 (`docker kill`); default SIGKILL.
+   *
+   * @throws ContainerError `ERR_INVALID_SIGNAL` for an unknown signal, `ERR_CONTAINER_NOT_RUNNING`.
+   */
   async kill(signal: NodeJS.Signals | number = 'SIGKILL'): Promise<void> {
+    signalName(signal); // a bad signal is refused whether or not it runs
     const state = await this.#state();
     if (!isActive(state)) throw notRunning(this.id);
     killRun(state, await this.#run(), signal);

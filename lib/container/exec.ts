@@ -12,6 +12,7 @@ import { ContainerError } from '../errors.js';
 import { execInContainer, type ContainerProcess, type ExitStatus } from '../native/runtime.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
 import { optionEnv, replaceOrAppendEnv } from './config-merge.js';
+import { checkOptionLimits, checkProcess } from './validate.js';
 import { makePipe, pipeReader, pipeWriter, ptyReader, ptyWriter } from './io.js';
 import type { ContainerState } from './state.js';
 import { resolveUser } from './user.js';
@@ -65,7 +66,9 @@ export async function execSpec(dir: string, state: ContainerState, cmd: string[]
   const base = spec.process;
   if (base === undefined) throw new ContainerError('ERR_STATE_CORRUPT', `container ${state.id} has a spec without a process`);
   const user = o.user === undefined ? base.user : await resolveUser(state.rootfs, o.user);
+  if (o.env !== undefined) checkOptionLimits({ env: o.env });
   const env = o.env === undefined ? base.env ?? [] : replaceOrAppendEnv(base.env ?? [], optionEnv(o.env));
+  checkProcess(cmd, env);
   const { consoleSize: _c, ...rest } = base;
   spec.process = { ...rest, args: cmd, env, user, cwd: o.workdir ?? base.cwd, terminal: o.tty === true };
   return spec;

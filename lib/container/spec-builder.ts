@@ -20,6 +20,7 @@ import { etcFileMounts, type EtcFiles } from './etc-files.js';
 import { baseMounts, cleanTarget, imageVolumeTargets, rootfsPropagation, userRuntimeMounts, type ResolvedMount } from './mounts.js';
 import type { ContainerOptions } from './options.js';
 import { containerResources, defaultDevices } from './resources.js';
+import { checkOptionLimits, checkProcess, checkStopSignal } from './validate.js';
 import { callerLimits, containerRlimits, type ProcessLimit } from './rlimits.js';
 import type { MergedConfig } from './state.js';
 
@@ -106,7 +107,8 @@ function namespaces(hostNetwork: boolean): LinuxNamespace[] {
  *
  * @throws ContainerError `ERR_NO_COMMAND`, `ERR_INVALID_WORKDIR`, `ERR_INVALID_MOUNT`,
  *   `ERR_DUPLICATE_MOUNT`, `ERR_VOLUME_UNRESOLVED`, `ERR_UNKNOWN_CAPABILITY`,
- *   `ERR_INVALID_OPTION`, `ERR_INVALID_ULIMIT`, `ERR_CONFLICTING_OPTIONS`, `ERR_INVALID_ENV`.
+ *   `ERR_INVALID_OPTION`, `ERR_INVALID_ULIMIT`, `ERR_CONFLICTING_OPTIONS`, `ERR_INVALID_ENV`,
+ *   `ERR_INVALID_ARGS`, `ERR_INVALID_SIGNAL`, `ERR_OPTIONS_TOO_LARGE`.
  */
 export function buildSpec(input: BuildSpecInput): BuiltSpec {
   const { options, id } = input;
@@ -118,9 +120,13 @@ export function buildSpec(input: BuildSpecInput): BuiltSpec {
     throw new ContainerError('ERR_INVALID_OPTION', `unsupported network mode ${JSON.stringify(options.network)}`);
   }
 
+  checkOptionLimits(options);
   const args = processArgs(image, options);
   const hostname = containerHostname(input, hostNetwork);
   const signal = stopSignal(image, options);
+  checkStopSignal(signal, options.stopSignal ? 'options' : 'image');
+  const env = mergeEnv(image, options, hostname, input.callerEnv ?? process.env);
+  checkProcess(args, env);
 
   const anonymousVolumes = imageVolumeTargets(image, options);
   const given = new Set(input.mounts.map((m) => cleanTarget(m.option.target)));
@@ -140,7 +146,7 @@ export function buildSpec(input: BuildSpecInput): BuiltSpec {
       terminal: options.tty === true,
       user: { uid, gid, additionalGids: [...additionalGids] },
       args,
-      env: mergeEnv(image, options, hostname, input.callerEnv ?? process.env),
+      env,
       cwd: workingDir(image, options),
       capabilities: { bounding: caps, effective: [...caps], permitted: [...caps], inheritable: [], ambient: [] },
       rlimits: containerRlimits(options.ulimits, input.callerLimits ?? callerLimits()),

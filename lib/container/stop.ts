@@ -10,23 +10,12 @@ import { killDetached, stopDetached } from '../native/monitor.js';
 import { stopContainer } from '../native/runtime.js';
 import { isActive, observe, recordExit } from './observe.js';
 import { liveness, type RunRecord } from './runtime-record.js';
+import { signalName } from './signals.js';
 import { localRuns } from './start.js';
 import type { ContainerState } from './state.js';
 import type { ContainerStore } from './store.js';
 
-/** `SIGTERM`, `TERM`, `15` → `SIGTERM`. */
-export function signalName(signal: string | number): NodeJS.Signals {
-  const all = constants.signals as Record<string, number>;
-  if (typeof signal === 'number' || /^\d+$/.test(signal)) {
-    const n = Number(signal);
-    const name = Object.keys(all).find((k) => all[k] === n);
-    if (name) return name as NodeJS.Signals;
-  } else {
-    const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
-    if (name in all) return name as NodeJS.Signals;
-  }
-  throw new TypeError(`unknown signal ${String(signal)}`);
-}
+export { signalName };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

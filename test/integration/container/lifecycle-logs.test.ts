@@ -57,6 +57,6 @@ describe('container logs', () => {
     expect(signalName('sigusr1')).toBe('SIGUSR1');
     expect(signalName(9)).toBe('SIGKILL');
     expect(signalName('15')).toBe('SIGTERM');
-    expect(() => signalName('NOPE')).toThrow(TypeError);
+    expect(() => signalName('NOPE')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SIGNAL' }));
   });
 });
