@@ -7,8 +7,11 @@ import { Container } from '../../../lib/container/index.js';
 import { Image } from '../../../lib/image/image.js';
 import { buildLayer, busyboxFiles, writeImageLayout, type LayerFiles } from '../../helpers/images.js';
 
-/** Builds a busybox image (plus `extraFiles` as a second layer and `config`) and loads it into the store as `ref`. */
-export async function loadBusybox(ref: string, config: Record<string, unknown> = {}, extraFiles?: LayerFiles): Promise<Image> {
+/**
+ * Builds a busybox image (plus `extraFiles` as a second layer, `config` as its runtime config and
+ * `top` as top-level config fields such as `architecture`) and loads it into the store as `ref`.
+ */
+export async function loadBusybox(ref: string, config: Record<string, unknown> = {}, extraFiles?: LayerFiles, top: Record<string, unknown> = {}): Promise<Image> {
   const tmp = mkdtempSync(join(tmpdir(), 'ocikit-ctr-img-'));
   try {
     const files = busyboxFiles();
@@ -17,7 +20,7 @@ export async function loadBusybox(ref: string, config: Record<string, unknown> =
     const layers = [await buildLayer(files)];
     if (extraFiles) layers.push(await buildLayer(extraFiles));
     const base = { Env: ['PATH=/bin'], Cmd: ['/bin/sh'], WorkingDir: '/' };
-    const built = writeImageLayout(join(tmp, 'layout'), layers, 'latest', { config: { ...base, ...config } });
+    const built = writeImageLayout(join(tmp, 'layout'), layers, 'latest', { ...top, config: { ...base, ...config } });
     const tar = join(tmp, 'image.tar');
     execFileSync('tar', ['-cf', tar, '-C', built.dir, '.']);
     const [img] = await Image.load(tar);
