@@ -7,17 +7,47 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ContainerError } from '../errors.js';
 import type { RuntimeMount } from '../oci/runtime-spec.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { NetworkMode } from './options.js';
+import { resolveInRoot } from './rootfs-path.js';
 
 /** Host paths of the generated files. */
 export interface EtcFiles {
   hosts: string;
   hostname: string;
   resolvConf: string;
+  /**
+   * Where each is bound in the container, when the image's file is a symlink: the path it
+   * resolves to inside the root ({@link etcFileDestinations}). `/etc/…` when omitted.
+   */
+  destinations?: EtcDestinations;
+}
+
+/** In-container paths the generated files are bound on. */
+export interface EtcDestinations {
+  hosts: string;
+  hostname: string;
+  resolvConf: string;
+}
+
+const ETC_PATHS: EtcDestinations = { hosts: '/etc/hosts', hostname: '/etc/hostname', resolvConf: '/etc/resolv.conf' };
+
+/**
+ * The in-container paths to bind the generated files on, with symlinks of the
+ * image resolved inside `rootfs` as runc does: a dangling
+ * `/etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf` gives that
+ * target (the runtime creates it, inside the root, before binding), and a link
+ * that climbs out (`/../../x`) stops at the root. Call it with the rootfs
+ * mounted and the container not running.
+ */
+export async function etcFileDestinations(rootfs: string): Promise<EtcDestinations> {
+  const base = resolve(rootfs);
+  const inRoot = async (p: string): Promise<string> => `/${relative(base, await resolveInRoot(base, p))}`;
+  const [hosts, hostname, resolvConf] = await Promise.all([inRoot(ETC_PATHS.hosts), inRoot(ETC_PATHS.hostname), inRoot(ETC_PATHS.resolvConf)]);
+  return { hosts, hostname, resolvConf };
 }
 
 /** Inputs of {@link writeEtcFiles}. */
@@ -114,12 +144,13 @@ export async function writeEtcFiles(dir: string, input: EtcFilesInput): Promise<
  * mounts something on; read-only when the root filesystem is.
  */
 export function etcFileMounts(files: EtcFiles, userTargets: Set<string>, readonly: boolean): RuntimeMount[] {
-  const pairs: [string, string][] = [
-    ['/etc/resolv.conf', files.resolvConf],
-    ['/etc/hostname', files.hostname],
-    ['/etc/hosts', files.hosts],
+  const to = files.destinations ?? ETC_PATHS;
+  const triples: [string, string, string][] = [
+    [ETC_PATHS.resolvConf, to.resolvConf, files.resolvConf],
+    [ETC_PATHS.hostname, to.hostname, files.hostname],
+    [ETC_PATHS.hosts, to.hosts, files.hosts],
   ];
-  return pairs
-    .filter(([dest]) => !userTargets.has(dest))
-    .map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate', readonly ? 'ro' : 'rw'] }));
+  return triples
+    .filter(([path, dest]) => !userTargets.has(path) && !userTargets.has(dest))
+    .map(([, destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate', readonly ? 'ro' : 'rw'] }));
 }

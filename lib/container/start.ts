@@ -15,7 +15,7 @@ import { startDetached } from '../native/monitor.js';
 import { spawnContainer, type ContainerProcess, type ExitStatus } from '../native/runtime.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
 import { populateVolume } from '../volume/populate.js';
-import { writeEtcFiles } from './etc-files.js';
+import { etcFileDestinations, writeEtcFiles } from './etc-files.js';
 import { feed, JsonLogWriter, LOG_FILE, makePipe, pipeReader, pipeWriter, ptyReader, ptyWriter, userStream } from './io.js';
 import { resolveInRoot } from './rootfs-path.js';
 import { readImageConfig, selfIdentity, startTimeOf, writeRun, type RunRecord } from './runtime-record.js';
@@ -47,7 +47,9 @@ async function specFor(dir: string, state: ContainerState): Promise<RuntimeSpec>
   const resolvedUser = await resolveUser(state.rootfs, state.config.merged.user);
   // Docker creates a missing working directory
   await mkdir(await resolveInRoot(state.rootfs, state.config.merged.workdir), { recursive: true, mode: 0o755 });
-  const etcFiles = await writeEtcFiles(dir, { hostname: state.config.merged.hostname, network: options.network ?? 'none', extraHosts: options.extraHosts });
+  const written = await writeEtcFiles(dir, { hostname: state.config.merged.hostname, network: options.network ?? 'none', extraHosts: options.extraHosts });
+  // the image's /etc files may be (dangling) symlinks: bind on what they name inside the root
+  const etcFiles = { ...written, destinations: await etcFileDestinations(state.rootfs) };
   if (state.startedAt === undefined) {
     for (const m of state.mounts) {
       if (m.volume === undefined) continue;
