@@ -128,7 +128,7 @@ export class Container {
         img = await Image.get(image);
       } catch (err) {
         if (!(err instanceof ImageError && err.code === 'ERR_IMAGE_NOT_FOUND')) throw err;
-        img = await Image.pull(image);
+        img = await Image.pull(image, options.platform !== undefined ? { platform: options.platform } : {});
       }
     } else {
       img = image;

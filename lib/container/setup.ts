@@ -17,6 +17,7 @@ import { Volume } from '../volume/volume.js';
 import type { ResolvedMount } from './mounts.js';
 import { cleanTarget, imageVolumeTargets } from './mounts.js';
 import { generateId } from './names.js';
+import { checkImagePlatform } from './validate.js';
 import type { ContainerOptions } from './options.js';
 import { readPrepared, readRun, removeRun, writeImageConfig, writePrepared } from './runtime-record.js';
 import { buildSpec } from './spec-builder.js';
@@ -77,6 +78,7 @@ export function resolvedMounts(records: MountRecord[]): ResolvedMount[] {
  * Nothing is left behind on failure.
  */
 export async function createOnDisk(store: ContainerStore, image: Image, ref: string, options: ContainerOptions): Promise<ContainerState> {
+  checkImagePlatform(image.config, options.platform, ref);
   const id = generateId();
   const planned = plannedMounts(image, options);
   const probe = planned.map((r) => (r.option.type === 'volume' ? { ...r, hostPath: '/nonexistent' } : r));

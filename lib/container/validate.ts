@@ -5,9 +5,11 @@
  *
  * @internal
  */
-import { ContainerError } from '../errors.js';
+import { ContainerError, ImageError } from '../errors.js';
 import { CONFIG_LIMITS, overLimit } from '../oci/limits.js';
 import { Image } from '../image/image.js';
+import { formatPlatform, hostPlatform, platformMatches, platformOption } from '../image/platform.js';
+import type { ImageConfig, Platform } from '../oci/image-types.js';
 import type { ContainerOptions } from './options.js';
 import { signalName } from './signals.js';
 
@@ -70,7 +72,7 @@ export function checkStopSignal(signal: string, from: 'options' | 'image'): void
 /**
  * Checks the arguments of `Container.create` / `Container.run`, which untyped callers can get wrong.
  *
- * @throws ContainerError `ERR_INVALID_OPTION`.
+ * @throws ContainerError `ERR_INVALID_OPTION`; ImageError `ERR_INVALID_PLATFORM` for a bad `platform`.
  */
 export function checkCreateArgs(image: unknown, options: unknown): void {
   if (typeof image !== 'string' && !(image instanceof Image)) {
@@ -80,4 +82,33 @@ export function checkCreateArgs(image: unknown, options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ContainerError('ERR_INVALID_OPTION', `invalid options argument: expected an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
   }
+  const platform = (options as ContainerOptions).platform;
+  if (platform !== undefined) platformOption(platform);
+}
+
+/**
+ * Refuses an image built for another platform than the one it would run as: the
+ * host's, or the `platform` option when given. Docker warns and runs it (and
+ * fails with `exec format error` unless emulation is set up); ocikit refuses
+ * unless the caller names the image's platform explicitly (`platform:
+ * 'linux/arm64'`, for a host with qemu-user registered in binfmt_misc). An image
+ * that names no platform is not refused.
+ *
+ * @throws ImageError `ERR_INVALID_PLATFORM` for a bad `platform` option, `ERR_PLATFORM_MISMATCH`
+ *   naming both platforms.
+ */
+export function checkImagePlatform(config: ImageConfig, option: string | Platform | undefined, what: string): void {
+  const explicit = option === undefined ? undefined : platformOption(option);
+  if (typeof config.os !== 'string' || config.os === '' || typeof config.architecture !== 'string' || config.architecture === '') return;
+  const image: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+  const want = explicit ?? hostPlatform();
+  if (platformMatches(want, image)) return;
+  const have = formatPlatform(image);
+  if (explicit === undefined) {
+    throw new ImageError(
+      'ERR_PLATFORM_MISMATCH',
+      `image ${what} is for ${have}, but this host is ${formatPlatform(want)}: pass platform ${JSON.stringify(have)} to run it under emulation`,
+    );
+  }
+  throw new ImageError('ERR_PLATFORM_MISMATCH', `image ${what} is for ${have}, not for the requested platform ${formatPlatform(want)}`);
 }

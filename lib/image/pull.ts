@@ -19,7 +19,7 @@ import { checkConfigDescriptor, parseImageConfig } from './config-read.js';
 import { Image } from './image.js';
 import { refKey } from './lookup.js';
 import type { PullOptions } from './options.js';
-import { hostPlatform, parsePlatform, selectManifest } from './platform.js';
+import { hostPlatform, platformOption, selectManifest } from './platform.js';
 import { blobReporter, mapLimit } from './progress.js';
 
 const log = logger('image');
@@ -35,6 +35,8 @@ export function checkImage(manifest: ImageManifest, config: ImageConfig, what: s
 /** Pulls `refText` into the store. */
 export async function pullImage(refText: string, opts: PullOptions): Promise<Image> {
   const ref = parseReference(refText);
+  // checked before any I/O: a bad platform string is refused even for a single-platform image
+  const platform: Platform = opts.platform !== undefined ? platformOption(opts.platform) : hostPlatform();
   // Start the download workers now: their start-up (a few tens of ms in a fresh process)
   // then overlaps the manifest round trips instead of delaying the first layer.
   fetchWorkerAvailable();
@@ -45,7 +47,6 @@ export async function pullImage(refText: string, opts: PullOptions): Promise<Ima
     const top = await registry.getManifest(ref.path, ref.identifier, opts.signal);
     let chosen = top;
     if (isIndexMediaType(top.mediaType)) {
-      const platform: Platform = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : (opts.platform ?? hostPlatform());
       const desc = selectManifest(top.manifest as ImageIndex, platform);
       log('%s: index %s → %s', refText, top.digest, desc.digest);
       chosen = await registry.getManifest(ref.path, desc.digest, opts.signal);

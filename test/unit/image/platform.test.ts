@@ -70,3 +70,23 @@ describe('progress helpers', () => {
     })).rejects.toThrow('boom');
   });
 });
+
+describe('platform strings are checked', () => {
+  test.each(['bogus', 'linux/bogus', 'bogus/amd64', 'linux/arm/7', 'linux/arm64/v8/x', '/amd64', 'linux/'])('%p is ERR_INVALID_PLATFORM', (text) => {
+    expect(() => parsePlatform(text)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PLATFORM', message: expect.stringMatching(/^invalid platform /) }));
+  });
+
+  test('known names, normalised', () => {
+    expect(parsePlatform('linux/x86_64')).toEqual({ os: 'linux', architecture: 'amd64' });
+    expect(parsePlatform('Linux/AArch64/V8')).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
+    expect(parsePlatform('windows/amd64')).toEqual({ os: 'windows', architecture: 'amd64' });
+    expect(parsePlatform('linux/arm/v7')).toEqual({ os: 'linux', architecture: 'arm', variant: 'v7' });
+  });
+
+  test('a bad platform option of pull is refused before any request', async () => {
+    const { Image } = await import('../../../lib/image/index.js');
+    // no registry listens on this port: the platform is refused first
+    await expect(Image.pull('127.0.0.1:1/x:latest', { platform: 'bogus' })).rejects.toMatchObject({ code: 'ERR_INVALID_PLATFORM' });
+    await expect(Image.pull('127.0.0.1:1/x:latest', { platform: { os: 'linux', architecture: 'nope' } })).rejects.toMatchObject({ code: 'ERR_INVALID_PLATFORM' });
+  });
+});
