@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import { ContainerError } from '../errors.js';
+import { checkProcMount } from './proc-mounts.js';
 import type { ContainerConfig } from '../oci/image-types.js';
 import { defaultMounts, type RuntimeMount } from '../oci/runtime-spec.js';
 import type { ContainerOptions, MountOption } from './options.js';
@@ -54,6 +55,7 @@ export function imageVolumeTargets(image: ContainerConfig, options: ContainerOpt
 function toRuntimeMount(m: ResolvedMount): RuntimeMount {
   const o = m.option;
   const destination = cleanTarget(o.target);
+  checkProcMount(destination, o.type, o.type === 'bind' ? o.source : undefined);
   if (o.type === 'tmpfs') {
     const options = ['nosuid', 'nodev', 'noexec'];
     if (o.size !== undefined) {

@@ -13,7 +13,11 @@ export interface BindMountOption {
   type: 'bind';
   /** Absolute host path; it must exist. */
   source: string;
-  /** Absolute path inside the container. */
+  /**
+   * Absolute path inside the container. As runc, `/proc` and paths under it are refused
+   * (`ERR_INVALID_MOUNT`), except `/proc` itself from the root of a procfs and the files
+   * LXCFS emulates (`/proc/meminfo`, `/proc/cpuinfo`, `/proc/stat`, `/proc/uptime`…).
+   */
   target: string;
   /** Mount read-only (`readonly` / `:ro`). */
   readonly?: boolean;
@@ -123,6 +127,12 @@ export interface ContainerOptions {
   ulimits?: UlimitOption[];
   /** The container dies with the process that created it, even on SIGKILL (no `docker run` flag). */
   disposable?: boolean;
-  /** Platform of the image to use, such as `linux/amd64` (`--platform`). */
+  /**
+   * Platform of the image to use, such as `linux/amd64` (`--platform`): picked from a
+   * multi-platform image when pulled. An image for another platform than the host's is
+   * refused (`ERR_PLATFORM_MISMATCH`) unless this names the image's platform, for hosts
+   * that run foreign binaries under emulation. Checked as `os/arch[/variant]` with known
+   * names (`ERR_INVALID_PLATFORM`).
+   */
   platform?: string;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
 import { ContainerError, ImageError } from '../../../lib/errors.js';
 import { Image } from '../../../lib/image/image.js';
+import { formatPlatform, hostPlatform } from '../../../lib/image/platform.js';
 import { buildLayer, busyboxFiles, writeImageLayout } from '../../helpers/images.js';
 import { containersDir, loadBusybox, removeMine } from './helpers.js';
 
@@ -147,5 +148,41 @@ asRoot('hostile configs and arguments', () => {
     } finally {
       await c.remove({ force: true });
     }
+  });
+
+  test('an image for another platform is refused at create unless the platform option names it', async () => {
+    const host = formatPlatform(hostPlatform());
+    const foreign = hostPlatform().architecture === 'arm64' ? { architecture: 'amd64' } : { architecture: 'arm64', variant: 'v8' };
+    const foreignText = formatPlatform({ os: 'linux', ...foreign });
+    await loadBusybox('ocikit-test/foreign:latest', {}, undefined, foreign);
+    const before = containerCount();
+    const err: unknown = await Container.run('ocikit-test/foreign', { cmd: ['true'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageError);
+    expect(err).toMatchObject({ code: 'ERR_PLATFORM_MISMATCH', message: expect.stringContaining(`is for ${foreignText}, but this host is ${host}`) });
+    await expect(Container.create('ocikit-test/foreign', { cmd: ['true'], platform: host })).rejects.toMatchObject({
+      code: 'ERR_PLATFORM_MISMATCH', message: expect.stringContaining(`not for the requested platform ${host}`),
+    });
+    expect(containerCount()).toBe(before);
+    const c = await Container.create('ocikit-test/foreign', { cmd: ['true'], platform: foreignText });
+    await c.remove();
+  });
+
+  test('a bogus platform option is refused at create', async () => {
+    for (const platform of ['bogus', 'linux/bogus', 'linux/amd64/x/y']) {
+      const err: unknown = await Container.create(IMG, { cmd: ['true'], platform }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ImageError);
+      expect(err).toMatchObject({ code: 'ERR_INVALID_PLATFORM' });
+    }
+  });
+
+  test('bind mounts onto /proc or under it are refused at create', async () => {
+    const before = containerCount();
+    for (const target of ['/proc', '/proc/sys/kernel', '/proc/self/']) {
+      const err: unknown = await Container.create(IMG, { cmd: ['true'], mounts: [{ type: 'bind', source: '/tmp', target }] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ContainerError);
+      expect(err).toMatchObject({ code: 'ERR_INVALID_MOUNT', message: expect.stringContaining('/proc') });
+    }
+    await expect(Container.create(IMG, { cmd: ['true'], mounts: [{ type: 'tmpfs', target: '/proc' }] })).rejects.toMatchObject({ code: 'ERR_INVALID_MOUNT' });
+    expect(containerCount()).toBe(before);
   });
 });
