@@ -12,6 +12,7 @@ import { ContainerError } from '../errors.js';
 import type { RuntimeMount } from '../oci/runtime-spec.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { NetworkMode } from './options.js';
+import { checkProcMount } from './proc-mounts.js';
 import { resolveInRoot } from './rootfs-path.js';
 
 /** Host paths of the generated files. */
@@ -42,11 +43,15 @@ const ETC_PATHS: EtcDestinations = { hosts: '/etc/hosts', hostname: '/etc/hostna
  * target (the runtime creates it, inside the root, before binding), and a link
  * that climbs out (`/../../x`) stops at the root. Call it with the rootfs
  * mounted and the container not running.
+ *
+ * @throws ContainerError `ERR_INVALID_MOUNT` when one resolves into `/proc`.
  */
 export async function etcFileDestinations(rootfs: string): Promise<EtcDestinations> {
   const base = resolve(rootfs);
   const inRoot = async (p: string): Promise<string> => `/${relative(base, await resolveInRoot(base, p))}`;
   const [hosts, hostname, resolvConf] = await Promise.all([inRoot(ETC_PATHS.hosts), inRoot(ETC_PATHS.hostname), inRoot(ETC_PATHS.resolvConf)]);
+  // a link into /proc would have the runtime bind over procfs: refused as a mount there is
+  for (const dest of [hosts, hostname, resolvConf]) checkProcMount(dest, 'bind', undefined);
   return { hosts, hostname, resolvConf };
 }
 

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   LOCALHOST_HOSTS,
+  etcFileDestinations,
   etcFileMounts,
   hostsContent,
   resolvConfContent,
@@ -75,5 +76,22 @@ describe('/etc/hosts, /etc/hostname, /etc/resolv.conf', () => {
     const ro = etcFileMounts(files, new Set(['/etc/hosts']), true);
     expect(ro.map((m) => m.destination)).toEqual(['/etc/resolv.conf', '/etc/hostname']);
     expect(ro.every((m) => m.options?.includes('ro'))).toBe(true);
+  });
+
+  it('binds on what image symlinks name inside the root, and refuses links into /proc', async () => {
+    const root = join(dir, 'rootfs');
+    await mkdir(join(root, 'etc'), { recursive: true });
+    await symlink('../run/systemd/resolve/stub-resolv.conf', join(root, 'etc', 'resolv.conf'));
+    await symlink('/../../../../host-file', join(root, 'etc', 'hosts'));
+    await writeFile(join(root, 'etc', 'hostname'), 'img\n');
+    const to = await etcFileDestinations(root);
+    expect(to).toEqual({ resolvConf: '/run/systemd/resolve/stub-resolv.conf', hosts: '/host-file', hostname: '/etc/hostname' });
+    const files = { hosts: '/c/hosts', hostname: '/c/hostname', resolvConf: '/c/resolv.conf', destinations: to };
+    expect(etcFileMounts(files, new Set(), false).map((m) => m.destination)).toEqual(['/run/systemd/resolve/stub-resolv.conf', '/etc/hostname', '/host-file']);
+    // a user mount on /etc/resolv.conf still replaces it
+    expect(etcFileMounts(files, new Set(['/etc/resolv.conf']), false).map((m) => m.destination)).toEqual(['/etc/hostname', '/host-file']);
+    await rm(join(root, 'etc', 'hostname'));
+    await symlink('/proc/sys/kernel/hostname', join(root, 'etc', 'hostname'));
+    await expect(etcFileDestinations(root)).rejects.toMatchObject({ code: 'ERR_INVALID_MOUNT' });
   });
 });
