@@ -9,6 +9,10 @@ use ocikit::monitor::{self, logfmt::json_string, Config};
 use std::io::Write;
 
 fn main() {
+    // Whatever its starter's ancestors left open (a `$(…)` pipe, a CI log collector's pipe) would stay
+    // open for the container's whole life and keep readers waiting: close every fd above stdio
+    // before opening anything of our own.
+    let _ = unsafe { ocikit::sc!(ocikit::sys::nr::CLOSE_RANGE, 3, u32::MAX, 0) };
     let mut args = std::env::args().skip(1);
     let mut cfg = Config { default_seccomp: true, ..Config::default() };
     let mut state = None;
