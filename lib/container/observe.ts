@@ -134,8 +134,19 @@ function unknown(state: ContainerState): Observed {
   return { state, removed: false };
 }
 
-/** Observes every container: records unseen exits, collects dead owners' disposable containers. */
+/**
+ * Observes every container: rolls back creations whose creator was killed, records unseen exits,
+ * collects dead owners' disposable containers.
+ */
 export async function collectGarbage(store: ContainerStore): Promise<ContainerState[]> {
+  for (const s of await store.abandoned()) {
+    log('rolling back container %s: its creator %d died', s.id, s.creating?.pid ?? 0);
+    try {
+      await destroy(store, s, true);
+    } catch (err) {
+      log('cannot roll back %s: %s', s.id, String(err));
+    }
+  }
   const out: ContainerState[] = [];
   for (const s of await store.list()) {
     try {

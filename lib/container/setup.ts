@@ -4,7 +4,9 @@
  *
  * @internal
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { isMounted } from './mountinfo.js';
 import { join } from 'node:path';
 import { ContainerError, VolumeError } from '../errors.js';
 import type { Image } from '../image/image.js';
@@ -13,12 +15,13 @@ import { storageRoot } from '../paths.js';
 import { createSnapshotter, mountOverlay, unmount } from '../snapshot/index.js';
 import type { Snapshotter, SnapshotLayer } from '../snapshot/types.js';
 import { acquireVolume, releaseVolume } from '../volume/in-use.js';
-import { Volume } from '../volume/volume.js';
+import { ANONYMOUS_VOLUME_LABEL, Volume } from '../volume/volume.js';
 import type { ResolvedMount } from './mounts.js';
 import { cleanTarget, imageVolumeTargets } from './mounts.js';
+import { crashPoint } from '../util/crash-point.js';
 import { generateId } from './names.js';
 import { checkImagePlatform } from './validate.js';
-import type { ContainerOptions } from './options.js';
+import type { ContainerOptions, MountOption } from './options.js';
 import { readPrepared, readRun, removeRun, writeImageConfig, writePrepared } from './runtime-record.js';
 import { buildSpec } from './spec-builder.js';
 import type { ContainerState, MountRecord } from './state.js';
@@ -48,6 +51,11 @@ export function imageLayers(image: Image): SnapshotLayer[] {
   });
 }
 
+/** An anonymous volume, named now so that the container's record names it before it exists. */
+function anonymousVolume(option: MountOption): MountRecord {
+  return { option, anonymous: true, volume: randomBytes(32).toString('hex') };
+}
+
 /** The mounts to resolve for `options` on `image`: the options' own, then anonymous volumes for the image's `Volumes`. */
 function plannedMounts(image: Image, options: ContainerOptions): MountRecord[] {
   const out: MountRecord[] = [];
@@ -58,11 +66,11 @@ function plannedMounts(image: Image, options: ContainerOptions): MountRecord[] {
       }
       out.push({ option: m, hostPath: m.source });
     } else if (m.type === 'volume') {
-      out.push(m.source ? { option: m, volume: m.source } : { option: m, anonymous: true });
+      out.push(m.source ? { option: m, volume: m.source } : anonymousVolume(m));
     } else out.push({ option: m });
   }
   for (const target of imageVolumeTargets(image.config.config ?? {}, options)) {
-    out.push({ option: { type: 'volume', target }, anonymous: true });
+    out.push(anonymousVolume({ type: 'volume', target }));
   }
   return out;
 }
@@ -105,12 +113,14 @@ export async function createOnDisk(store: ContainerStore, image: Image, ref: str
     ownerPid: process.pid,
     snapshotter: snap.kind,
     rootfs: join(dir, 'rootfs'),
-    mounts: [],
+    mounts: planned, // what may be acquired, so a rollback by another process finds it
   });
   const acquired: MountRecord[] = [];
   try {
+    crashPoint('create:recorded');
     await writeImageConfig(dir, image.config);
     const prepared = await snap.prepare(id, imageLayers(image));
+    crashPoint('create:prepared');
     await writePrepared(dir, prepared);
     const rootfs = prepared.kind === 'copy' ? prepared.rootfs : join(dir, 'rootfs');
     mkdirSync(rootfs, { recursive: true, mode: 0o755 });
@@ -119,25 +129,20 @@ export async function createOnDisk(store: ContainerStore, image: Image, ref: str
         acquired.push(r);
         continue;
       }
-      const vol = await Volume.create(r.volume);
+      const vol = await Volume.create(r.volume, r.anonymous === true ? { labels: { [ANONYMOUS_VOLUME_LABEL]: '' } } : {});
       const rec: MountRecord = { ...r, volume: vol.name };
       rec.hostPath = await acquireVolume(vol.name, id);
       acquired.push(rec);
     }
-    state = { ...state, rootfs, mounts: acquired };
-    await store.save(state);
-    return state;
+    crashPoint('create:volumes');
+    return await store.finishCreate({ ...state, rootfs, mounts: acquired });
   } catch (err) {
-    await destroy(store, { ...state, mounts: acquired }, true).catch(() => undefined);
+    await destroy(store, state, true).catch(() => undefined);
     throw err;
   }
 }
 
-/** Whether `path` is a mount point in this mount namespace. */
-export function isMounted(path: string): boolean {
-  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => unescape(l.split(' ')[4] ?? '') === path);
-}
+export { isMounted } from './mountinfo.js';
 
 /** Mounts the container's overlay at its rootfs (a copy rootfs needs nothing). */
 export async function mountRootfs(state: ContainerState): Promise<void> {

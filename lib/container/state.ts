@@ -74,6 +74,11 @@ export interface ContainerState {
   disposable: boolean;
   /** PID of the process that created the container. */
   ownerPid: number;
+  /**
+   * Set while the container is being created, by the creating process: until it is cleared the
+   * container is seen by nobody, and once that process is gone, collection rolls it back.
+   */
+  creating?: { pid: number; startTime: number | null };
   /** Which snapshotter prepared the rootfs: `overlay` or `copy`. */
   snapshotter: string;
   /** Host path of the root filesystem. */

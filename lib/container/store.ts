@@ -4,20 +4,28 @@
  *
  * @internal
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContainerError } from '../errors.js';
 import { logger } from '../log.js';
 import { storageRoot } from '../paths.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { syncDir, writeJsonAtomic } from '../util/atomic-write.js';
+import { crashPoint } from '../util/crash-point.js';
+import { isAlive, selfIdentity } from '../util/process-identity.js';
 import { withLock } from '../util/lock.js';
+import { mountsUnder } from './mountinfo.js';
 import { isFullId, randomName, validateName } from './names.js';
+import { namesPath, readNames, withNames } from './names-index.js';
 import { readStateFile, writeStateFile, type ContainerState } from './state.js';
 
 const log = logger('container');
 
 /** Random names tried before giving up. */
 const NAME_ATTEMPTS = 20;
+
+/** Prefix of a container directory being created: `.creating-<id>-<pid>-<start time>`. */
+const CREATING = '.creating-';
+const TMP_RE = /^\.creating-([0-9a-f]{64})-(\d+)-(\d+)$/;
 
 function notFound(ref: string): ContainerError {
   return new ContainerError('ERR_CONTAINER_NOT_FOUND', `no such container: ${ref}`);
@@ -47,32 +55,6 @@ export class ContainerStore {
     return join(this.containerDir(id), 'state.json');
   }
 
-  private get namesPath(): string {
-    return join(this.dir, 'names.json');
-  }
-
-  private async readNames(): Promise<Record<string, string>> {
-    try {
-      const parsed: unknown = JSON.parse(await readFile(this.namesPath, 'utf8'));
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, string>;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new ContainerError('ERR_STATE_CORRUPT', `cannot read ${this.namesPath}`, { cause: err });
-    }
-    throw new ContainerError('ERR_STATE_CORRUPT', `${this.namesPath} is not a JSON object`);
-  }
-
-  /** Runs `fn` on the names index while holding its lock; writes it back when `fn` says so. */
-  private async withNames<T>(fn: (names: Record<string, string>) => Promise<{ value: T; changed: boolean }>): Promise<T> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    return withLock(join(this.dir, 'names.lock'), async () => {
-      const names = await this.readNames();
-      const { value, changed } = await fn(names);
-      if (changed) await writeJsonAtomic(this.namesPath, names);
-      return value;
-    });
-  }
-
   /** Whether `id` still has a directory (a name whose owner is gone may be taken again). */
   private async exists(id: string): Promise<boolean> {
     if (!isFullId(id)) return false;
@@ -85,61 +67,133 @@ export class ContainerStore {
   }
 
   /**
-   * Records a new container: creates its directory, claims its name (or a
-   * random one when `state.name` is empty) and writes `state.json`. Returns
-   * the state as written.
+   * Whether `id` holds its names: it has a state file, and is either whole or still being made by
+   * a live process. A directory without a state file or a creation whose creator died holds none.
+   */
+  private async holds(id: string): Promise<boolean> {
+    if (!isFullId(id)) return false;
+    let state: ContainerState | undefined;
+    try {
+      state = await readStateFile(this.statePath(id));
+    } catch {
+      return true; // unreadable: kept, never taken over
+    }
+    return state !== undefined && (state.creating === undefined || isAlive(state.creating));
+  }
+
+  /**
+   * Records a new container, atomically for every other process: its directory is made under a
+   * temp name that names this process, gets `state.json` (marked {@link ContainerState.creating}),
+   * and is renamed into place under the names lock right after its name (or a random one when
+   * `state.name` is empty) is written to the index. Until {@link ContainerStore.finishCreate}
+   * nobody else sees it; if this process dies first, {@link ContainerStore.abandoned} hands it
+   * to collection. Returns the state as written.
    *
    * @throws ContainerError `ERR_NAME_IN_USE`, `ERR_INVALID_NAME`, `ERR_ID_IN_USE`.
    */
   async create(state: ContainerState): Promise<ContainerState> {
     const dir = this.containerDir(state.id);
+    const explicit = state.name === '' ? undefined : validateName(state.name);
+    const me = selfIdentity();
+    const tmp = join(this.dir, `${CREATING}${state.id}-${me.pid}-${me.startTime ?? 0}`);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await mkdir(tmp, { mode: 0o700 });
     try {
-      await mkdir(dir, { mode: 0o700 });
+      crashPoint('create:tmp');
+      return await withNames(this.dir, async (names) => {
+        if (await this.exists(state.id)) throw new ContainerError('ERR_ID_IN_USE', `container id ${state.id} already exists`);
+        const name = await this.pickName(names, explicit, state.id);
+        const saved: ContainerState = { ...state, name, creating: me };
+        await writeStateFile(join(tmp, 'state.json'), saved);
+        crashPoint('create:state');
+        names[name] = state.id;
+        await writeJsonAtomic(namesPath(this.dir), names);
+        crashPoint('create:name');
+        await rename(tmp, dir);
+        await syncDir(this.dir);
+        return { value: saved, changed: false };
+      });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ContainerError('ERR_ID_IN_USE', `container id ${state.id} already exists`);
-      throw err;
-    }
-    try {
-      const name = await this.claimName(state.name, state.id);
-      const saved = { ...state, name };
-      await writeStateFile(this.statePath(state.id), saved);
-      return saved;
-    } catch (err) {
-      await this.releaseName(state.id).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await rm(tmp, { recursive: true, force: true });
       throw err;
     }
   }
 
-  private async claimName(wanted: string, id: string): Promise<string> {
-    const explicit = wanted === '' ? undefined : validateName(wanted);
-    return this.withNames(async (names) => {
-      const free = async (n: string): Promise<boolean> => {
-        const owner = names[n];
-        return owner === undefined || owner === id || !(await this.exists(owner));
-      };
-      if (explicit !== undefined) {
-        if (!(await free(explicit))) {
-          const owner = names[explicit] as string;
-          throw new ContainerError('ERR_NAME_IN_USE', `the container name "/${explicit}" is already in use by container ${owner}`);
+  /** Makes a container made by {@link ContainerStore.create} visible: saves `state` without its creation mark. */
+  async finishCreate(state: ContainerState): Promise<ContainerState> {
+    const { creating: _c, ...done } = state;
+    await this.save(done);
+    return done;
+  }
+
+  private async pickName(names: Record<string, string>, explicit: string | undefined, id: string): Promise<string> {
+    const free = async (n: string): Promise<boolean> => {
+      const owner = names[n];
+      return owner === undefined || owner === id || !(await this.holds(owner));
+    };
+    if (explicit !== undefined) {
+      if (await free(explicit)) return explicit;
+      throw new ContainerError('ERR_NAME_IN_USE', `the container name "/${explicit}" is already in use by container ${names[explicit] as string}`);
+    }
+    for (let i = 0; i < NAME_ATTEMPTS; i++) {
+      const n = randomName(i >= NAME_ATTEMPTS / 2 ? 1 : 0);
+      if (await free(n)) return n;
+    }
+    throw new ContainerError('ERR_NAME_IN_USE', 'could not find a free random container name');
+  }
+
+  /**
+   * What killed creators left, healed from any process: removes their temp directories and
+   * container directories without a state file (unless something is mounted there), drops names
+   * that no container holds, and returns the states of creations whose creator is gone, for the
+   * caller to roll back (their snapshot and volumes are released by `destroy`).
+   */
+  async abandoned(): Promise<ContainerState[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const out: ContainerState[] = [];
+    for (const e of entries) {
+      const m = TMP_RE.exec(e);
+      if (m !== null) {
+        if (!isAlive({ pid: Number(m[2]), startTime: Number(m[3]) || null })) {
+          log('removing %s, left by a killed creator', e);
+          await rm(join(this.dir, e), { recursive: true, force: true });
         }
-        names[explicit] = id;
-        return { value: explicit, changed: true };
+        continue;
       }
-      for (let i = 0; i < NAME_ATTEMPTS; i++) {
-        const n = randomName(i >= NAME_ATTEMPTS / 2 ? 1 : 0);
-        if (await free(n)) {
-          names[n] = id;
-          return { value: n, changed: true };
-        }
-      }
-      throw new ContainerError('ERR_NAME_IN_USE', 'could not find a free random container name');
+      if (!isFullId(e)) continue;
+      const state = await readStateFile(this.statePath(e)).catch(() => null);
+      if (state === undefined && mountsUnder(this.containerDir(e)).length === 0) {
+        log('removing container directory %s: it has no state', e);
+        await rm(this.containerDir(e), { recursive: true, force: true }).catch(() => undefined);
+      } else if (state?.creating !== undefined && !isAlive(state.creating)) out.push(state);
+    }
+    await this.pruneNames();
+    return out;
+  }
+
+  /** Drops index entries whose container holds no name (checked again under the lock). */
+  private async pruneNames(): Promise<void> {
+    const dangling = async (names: Record<string, string>): Promise<string[]> => {
+      const out: string[] = [];
+      for (const [n, owner] of Object.entries(names)) if (!(await this.holds(owner))) out.push(n);
+      return out;
+    };
+    if ((await dangling(await readNames(this.dir))).length === 0) return;
+    await withNames(this.dir, async (names) => {
+      const gone = await dangling(names);
+      for (const n of gone) delete names[n];
+      return { value: undefined, changed: gone.length > 0 };
     });
   }
 
   private async releaseName(id: string): Promise<void> {
-    await this.withNames(async (names) => {
+    await withNames(this.dir, async (names) => {
       let changed = false;
       for (const [n, owner] of Object.entries(names)) {
         if (owner === id) {
@@ -174,9 +228,15 @@ export class ContainerStore {
    * @throws ContainerError `ERR_CONTAINER_NOT_FOUND`.
    */
   async get(id: string): Promise<ContainerState> {
-    const state = isFullId(id) ? await readStateFile(this.statePath(id)) : undefined;
+    const state = await this.visible(id);
     if (state === undefined) throw notFound(id);
     return state;
+  }
+
+  /** The state of `id` unless it has none or is still being created. */
+  private async visible(id: string | undefined): Promise<ContainerState | undefined> {
+    const state = id !== undefined && isFullId(id) ? await readStateFile(this.statePath(id)) : undefined;
+    return state?.creating === undefined ? state : undefined;
   }
 
   /** Ids of every container directory. */
@@ -197,28 +257,23 @@ export class ContainerStore {
    */
   async find(ref: string): Promise<ContainerState> {
     if (ref === '') throw notFound(ref);
-    if (isFullId(ref)) {
-      const state = await readStateFile(this.statePath(ref));
-      if (state !== undefined) return state;
-    }
-    const byName = (await this.readNames())[ref.startsWith('/') ? ref.slice(1) : ref];
-    if (byName !== undefined) {
-      const state = isFullId(byName) ? await readStateFile(this.statePath(byName)) : undefined;
-      if (state !== undefined) return state;
-    }
+    const byId = await this.visible(ref);
+    if (byId !== undefined) return byId;
+    const byName = await this.visible((await readNames(this.dir))[ref.startsWith('/') ? ref.slice(1) : ref]);
+    if (byName !== undefined) return byName;
     if (!/^[0-9a-f]+$/.test(ref)) throw notFound(ref);
     const matches = (await this.ids()).filter((id) => id.startsWith(ref));
     if (matches.length > 1) {
       throw new ContainerError('ERR_AMBIGUOUS_ID', `container id prefix ${ref} is ambiguous: it matches ${matches.length} containers`);
     }
-    const state = matches[0] === undefined ? undefined : await readStateFile(this.statePath(matches[0]));
+    const state = await this.visible(matches[0]);
     if (state === undefined) throw notFound(ref);
     return state;
   }
 
-  /** Every recorded container, oldest first; directories without a state file are skipped. */
+  /** Every recorded container, oldest first; directories without a state file and creations in progress are skipped. */
   async list(): Promise<ContainerState[]> {
-    const states = await Promise.all((await this.ids()).map((id) => readStateFile(this.statePath(id))));
+    const states = await Promise.all((await this.ids()).map((id) => this.visible(id)));
     return states.filter((s): s is ContainerState => s !== undefined).sort((a, b) => a.created.localeCompare(b.created));
   }
 
@@ -231,11 +286,7 @@ export class ContainerStore {
    */
   async removeState(id: string): Promise<void> {
     const dir = this.containerDir(id);
-    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
-    const busy = mounts.split('\n').some((l) => {
-      const mp = (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-      return mp === dir || mp.startsWith(`${dir}/`);
-    });
+    const busy = mountsUnder(dir).length > 0;
     if (busy) throw new ContainerError('ERR_CONTAINER_BUSY', `container ${id} still has mounts under ${dir}`);
     await this.releaseName(id);
     await rm(join(dir, 'state.json'), { force: true });

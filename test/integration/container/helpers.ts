@@ -121,3 +121,11 @@ export function expectGone(id: string): void {
   expect(mountedUnder(join(containersDir(), id))).toEqual([]);
   expect(cgroupsOf(id)).toEqual([]);
 }
+
+/** Runs `nodeScript(body)` with `OCIKIT_CRASH_AT=point` (lib/util/crash-point.ts); resolves with how it ended. */
+export function crashNode(body: string, point: string, timeoutMs = 30_000): { signal: NodeJS.Signals | null; status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', nodeScript(body)], {
+    encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, OCIKIT_CRASH_AT: point },
+  });
+  return { signal: r.signal, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

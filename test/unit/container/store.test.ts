@@ -8,6 +8,7 @@ import { ContainerError } from '../../../lib/errors.js';
 import { generateId, isFullId, randomName, validateName } from '../../../lib/container/names.js';
 import { STATE_VERSION, type ContainerState } from '../../../lib/container/state.js';
 import { ContainerStore } from '../../../lib/container/store.js';
+import { selfIdentity } from '../../../lib/util/process-identity.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -58,9 +59,12 @@ describe('ids and names', () => {
 describe('ContainerStore', () => {
   let root: string;
   let store: ContainerStore;
+  /** A record created and finished, as createOnDisk does. */
+  let create: (s: ContainerState) => Promise<ContainerState>;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'ocikit-cstore-'));
     store = new ContainerStore(root);
+    create = async (s: ContainerState) => store.finishCreate(await store.create(s));
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
@@ -68,7 +72,7 @@ describe('ContainerStore', () => {
 
   it('creates, finds by id, name and prefix, lists, updates and removes', async () => {
     const id = generateId();
-    const saved = await store.create(state(id, 'web'));
+    const saved = await create(state(id, 'web'));
     expect(saved.name).toBe('web');
     expect(JSON.parse(await readFile(join(root, 'containers', id, 'state.json'), 'utf8'))).toEqual(saved);
     expect((await store.get(id)).name).toBe('web');
@@ -88,14 +92,14 @@ describe('ContainerStore', () => {
   });
 
   it('gives a random name when none is asked for', async () => {
-    const s = await store.create(state(generateId(), ''));
+    const s = await create(state(generateId(), ''));
     expect(s.name).toMatch(/^[a-z]+_[a-z]+[0-9]?$/);
     expect((await store.find(s.name)).id).toBe(s.id);
   });
 
   it('refuses a taken name, an invalid name and a reused id, leaving nothing behind', async () => {
     const a = generateId();
-    await store.create(state(a, 'db'));
+    await create(state(a, 'db'));
     const b = generateId();
     const err = await store.create(state(b, 'db')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContainerError);
@@ -104,12 +108,12 @@ describe('ContainerStore', () => {
     await expect(store.create(state(a, 'other'))).rejects.toMatchObject({ code: 'ERR_ID_IN_USE' });
     expect((await readdir(join(root, 'containers'))).filter(isFullId)).toEqual([a]);
     await store.removeState(a);
-    expect((await store.create(state(b, 'db'))).name).toBe('db');
+    expect((await create(state(b, 'db'))).name).toBe('db');
   });
 
   it('takes a name back from a container whose directory is gone', async () => {
     const a = generateId();
-    await store.create(state(a, 'ghost'));
+    await create(state(a, 'ghost'));
     await rm(join(root, 'containers', a), { recursive: true });
     const b = generateId();
     expect((await store.create(state(b, 'ghost'))).id).toBe(b);
@@ -118,8 +122,8 @@ describe('ContainerStore', () => {
   it('reports an ambiguous prefix, and unknown refs', async () => {
     const a = `abc0${generateId().slice(4)}`;
     const b = `abc1${generateId().slice(4)}`;
-    await store.create(state(a, 'one', '2020-01-01T00:00:00Z'));
-    await store.create(state(b, 'two', '2019-01-01T00:00:00Z'));
+    await create(state(a, 'one', '2020-01-01T00:00:00Z'));
+    await create(state(b, 'two', '2019-01-01T00:00:00Z'));
     await expect(store.find('abc')).rejects.toMatchObject({ code: 'ERR_AMBIGUOUS_ID' });
     expect((await store.find('abc1')).id).toBe(b);
     for (const ref of ['abd', 'nope', '', 'ABC0']) await expect(store.find(ref)).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_FOUND' });
@@ -133,14 +137,56 @@ describe('ContainerStore', () => {
   it('names win over id prefixes, as in Docker', async () => {
     const a = generateId();
     const b = `cafe${generateId().slice(4)}`;
-    await store.create(state(a, 'cafe'));
-    await store.create(state(b, 'other'));
+    await create(state(a, 'cafe'));
+    await create(state(b, 'other'));
     expect((await store.find('cafe')).id).toBe(a);
+  });
+
+  it('hides a creation in progress, which holds its name while its creator lives', async () => {
+    const a = generateId();
+    await store.create(state(a, 'busy'));
+    await expect(store.find('busy')).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_FOUND' });
+    await expect(store.get(a)).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_FOUND' });
+    expect(await store.list()).toEqual([]);
+    await expect(store.create(state(generateId(), 'busy'))).rejects.toMatchObject({ code: 'ERR_NAME_IN_USE' });
+    expect(await store.abandoned()).toEqual([]); // its creator (this process) lives
+  });
+
+  it('heals what a killed creator left: its temp dir, a stateless dir, a creation it never finished', async () => {
+    const dir = join(root, 'containers');
+    const dead = { pid: process.pid, startTime: 1 }; // this pid with another start time: a process that is gone
+    // the leftover of the old create: a directory without state.json whose name stays in names.json
+    const ghost = generateId();
+    await create(state(generateId(), 'keep'));
+    await mkdir(join(dir, ghost));
+    const names = JSON.parse(await readFile(join(dir, 'names.json'), 'utf8')) as Record<string, string>;
+    await writeFile(join(dir, 'names.json'), JSON.stringify({ ...names, ghost }));
+    // a creation never finished, and temp dirs of a dead and of a live creator
+    const unfinished = generateId();
+    await mkdir(join(dir, unfinished));
+    await writeFile(join(dir, unfinished, 'state.json'), JSON.stringify({ ...state(unfinished, 'half'), creating: dead }));
+    await writeFile(join(dir, 'names.json'), JSON.stringify({ ...names, ghost, half: unfinished }));
+    const deadTmp = `.creating-${generateId()}-${process.pid}-1`;
+    const liveTmp = `.creating-${generateId()}-${process.pid}-${String(selfIdentity().startTime)}`;
+    await mkdir(join(dir, deadTmp));
+    await mkdir(join(dir, liveTmp));
+    // both names can be taken at once
+    expect((await create(state(generateId(), 'ghost'))).name).toBe('ghost');
+    const abandoned = await store.abandoned();
+    expect(abandoned.map((s) => s.id)).toEqual([unfinished]);
+    const left = await readdir(dir);
+    expect(left).not.toContain(ghost);
+    expect(left).not.toContain(deadTmp);
+    expect(left).toContain(liveTmp);
+    expect(left).toContain(unfinished); // the caller rolls it back (container destroy)
+    await store.removeState(unfinished);
+    expect(Object.keys(JSON.parse(await readFile(join(dir, 'names.json'), 'utf8')) as object).sort()).toEqual(['ghost', 'keep']);
+    expect((await create(state(generateId(), 'half'))).name).toBe('half');
   });
 
   it('reports a corrupt state file', async () => {
     const a = generateId();
-    await store.create(state(a, 'x1'));
+    await create(state(a, 'x1'));
     await writeFile(join(root, 'containers', a, 'state.json'), '{"version":1,"id":3}');
     await expect(store.get(a)).rejects.toMatchObject({ code: 'ERR_STATE_CORRUPT' });
     await writeFile(join(root, 'containers', a, 'state.json'), 'not json');
@@ -151,7 +197,7 @@ describe('ContainerStore', () => {
 describe('two processes claiming the same names', () => {
   let build: string;
   let root: string;
-  const FILES = ['container/store.ts', 'container/names.ts', 'container/state.ts', 'errors.ts', 'log.ts', 'paths.ts', 'util/atomic-write.ts', 'util/lock.ts'];
+  const FILES = ['container/store.ts', 'container/names.ts', 'container/names-index.ts', 'container/state.ts', 'container/mountinfo.ts', 'util/crash-point.ts', 'util/process-identity.ts', 'errors.ts', 'log.ts', 'paths.ts', 'util/atomic-write.ts', 'util/lock.ts'];
 
   beforeAll(async () => {
     // transpile the real store and what it imports next to node_modules, so `debug` resolves
@@ -176,7 +222,7 @@ const won = [];
 for (let i = 0; i < Number(n); i++) {
   const id = generateId();
   try {
-    await store.create({ ...JSON.parse(template), id, name: 'race-' + i });
+    await store.finishCreate(await store.create({ ...JSON.parse(template), id, name: 'race-' + i }));
     won.push(i);
   } catch (e) {
     if (e.code !== 'ERR_NAME_IN_USE') { console.error(e); process.exit(2); }
