@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
-import { ContainerError, ImageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { ContainerError, ImageError, OcikitError } from '../errors.js';
 import { Image } from '../image/image.js';
 import { adoptProcess } from '../native/adopt.js';
 import { Cgroup } from '../native/cgroup.js';
@@ -18,6 +19,7 @@ import { readLog, type LogsOptions } from './logs.js';
 import { autoRemove, collectGarbage, exitCodeOf, isActive, observe, recordExit } from './observe.js';
 import type { ContainerOptions } from './options.js';
 import { readRun, type RunRecord } from './runtime-record.js';
+import { releaseHeld } from './held.js';
 import { createOnDisk, destroy } from './setup.js';
 import { launch, localRuns } from './start.js';
 import type { ContainerState } from './state.js';
@@ -189,6 +191,7 @@ export class Container {
     const st = store();
     const state = await this.#state();
     if (isActive(state)) return;
+    await releaseHeld(this.#dir, true); // what a start killed midway left (we hold the start lock)
     const detach = options.detach ?? (state.config.options as RunOptions).detach === true;
     const id = this.id;
     let markRunning!: () => void;
@@ -277,8 +280,21 @@ export class Container {
     await store().update(this.id, (s) => (s.status === 'paused' ? { ...s, status: 'running' } : s));
   }
 
-  /** Removes the container, its snapshot and (with `volumes` or `rm`) its anonymous volumes (`docker rm`). */
+  /**
+   * Removes the container, its snapshot and (with `volumes` or `rm`) its anonymous volumes (`docker rm`).
+   * Whatever it holds on the host goes too: processes in its cgroups, mounts, cgroup directories, also
+   * after a start that was killed midway. Waits for a start in progress in any process.
+   */
   async remove(options: ContainerRemoveOptions = {}): Promise<void> {
+    try {
+      await withLock(join(this.#dir, 'start.lock'), () => this.#remove(options));
+    } catch (err) {
+      if (err instanceof OcikitError && err.code === 'ERR_LOCK' && !existsSync(this.#dir)) return; // removed meanwhile
+      throw err;
+    }
+  }
+
+  async #remove(options: ContainerRemoveOptions): Promise<void> {
     let state: ContainerState;
     try {
       state = await this.#state();

@@ -56,7 +56,7 @@ export async function recordExit(store: ContainerStore, id: string, status: { ex
   }
   if (!mine) return { state, removed: false };
   const dir = store.containerDir(id);
-  await releaseRun(dir, state);
+  await releaseRun(dir);
   if (autoRemove(state) || (state.disposable && ownerLiveness(await readRun(dir), state) === 'dead')) {
     try {
       await destroy(store, state, true);

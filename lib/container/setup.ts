@@ -10,7 +10,7 @@ import { isMounted } from './mountinfo.js';
 import { join } from 'node:path';
 import { ContainerError, VolumeError } from '../errors.js';
 import type { Image } from '../image/image.js';
-import { Cgroup } from '../native/cgroup.js';
+import { releaseHeld } from './held.js';
 import { storageRoot } from '../paths.js';
 import { createSnapshotter, mountOverlay, unmount } from '../snapshot/index.js';
 import type { Snapshotter, SnapshotLayer } from '../snapshot/types.js';
@@ -22,7 +22,7 @@ import { crashPoint } from '../util/crash-point.js';
 import { generateId } from './names.js';
 import { checkImagePlatform } from './validate.js';
 import type { ContainerOptions, MountOption } from './options.js';
-import { readPrepared, readRun, removeRun, writeImageConfig, writePrepared } from './runtime-record.js';
+import { readPrepared, removeRun, writeImageConfig, writePrepared } from './runtime-record.js';
 import { buildSpec } from './spec-builder.js';
 import type { ContainerState, MountRecord } from './state.js';
 import { STATE_VERSION } from './state.js';
@@ -168,23 +168,16 @@ export function unmountRootfs(state: ContainerState): void {
   }
 }
 
-/** Releases what a run holds: the rootfs mount and the cgroup. The state is not changed. */
-export async function releaseRun(dir: string, state: ContainerState): Promise<void> {
-  unmountRootfs(state);
-  const run = await readRun(dir);
-  if (run && run.cgroupPaths.length > 0) {
-    try {
-      Cgroup.fromPaths(run.cgroupPaths, `ocikit/${state.id}`).remove();
-    } catch {
-      // already removed, or still draining: a later removal retries
-    }
-  }
+/** Releases what an exited run holds: its mounts and cgroup (see held.ts). The state is not changed. */
+export async function releaseRun(dir: string): Promise<void> {
+  await releaseHeld(dir, false);
 }
 
 /** Removes everything of a container that no longer runs: mounts, cgroup, snapshot, volumes, records. */
 export async function destroy(store: ContainerStore, state: ContainerState, removeAnonymous: boolean): Promise<void> {
   const dir = store.containerDir(state.id);
-  await releaseRun(dir, state);
+  // whatever a start killed midway left, also under a state that says Created or Exited
+  await releaseHeld(dir, true);
   await removeRun(dir);
   snapshotter().remove(state.id);
   for (const m of state.mounts) {

@@ -10,7 +10,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PassThrough, Readable, Writable } from 'node:stream';
 import { VolumeError } from '../errors.js';
-import { Cgroup } from '../native/cgroup.js';
+import { Cgroup, containerCgroupName } from '../native/cgroup.js';
+import { crashPoint } from '../util/crash-point.js';
+import { recordHeld, releaseHeld } from './held.js';
 import { startDetached } from '../native/monitor.js';
 import { spawnContainer, type ContainerProcess, type ExitStatus } from '../native/runtime.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
@@ -79,16 +81,20 @@ export async function launch(
   detach: boolean,
   onExit: (status: ExitStatus) => Promise<void>,
 ): Promise<Launched> {
-  await mountRootfs(state);
-  let cgroup: Cgroup | undefined;
+  await recordHeld(dir, state.id); // before anything is made: whoever removes the container releases it
+  crashPoint('start:held');
   try {
+    await mountRootfs(state);
+    crashPoint('start:mounted');
     const spec = await specFor(dir, state);
-    cgroup = Cgroup.create(`ocikit/${state.id}`, spec.linux?.resources);
+    const cgroup = Cgroup.create(containerCgroupName(state.id), spec.linux?.resources);
+    crashPoint('start:cgroup');
     const owner = selfIdentity();
     if (detach) {
       // a previous run's exit must not be taken for this one's
       await Promise.all(['exit.json', 'monitor.json'].map((f) => rm(join(dir, f), { force: true })));
       const started = await startDetached(spec, { stateDir: dir, cgroup, disposable: state.disposable });
+      crashPoint('start:monitor');
       const run: RunRecord = {
         mode: 'detached', pid: started.pid, startTime: started.startTime, monitorPid: started.monitorPid,
         ownerPid: owner.pid, ownerStartTime: owner.startTime, cgroupPaths: [...cgroup.paths],
@@ -98,6 +104,7 @@ export async function launch(
     }
     await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
     const local = spawnAttached(dir, spec, state, cgroup, onExit);
+    crashPoint('start:spawned');
     const run: RunRecord = {
       mode: 'attached', pid: local.proc.pid, startTime: startTimeOf(local.proc.pid),
       ownerPid: owner.pid, ownerStartTime: owner.startTime, cgroupPaths: [...cgroup.paths],
@@ -105,12 +112,7 @@ export async function launch(
     await writeRun(dir, run);
     return { run, local };
   } catch (err) {
-    try {
-      cgroup?.remove();
-    } catch {
-      // nothing ran in it
-    }
-    unmountRootfs(state);
+    await releaseHeld(dir, true).catch(() => undefined); // nothing of this start may run or stay mounted
     throw err;
   }
 }
