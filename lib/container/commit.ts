@@ -13,6 +13,7 @@ import { appendLayers } from '../layer/mutate.js';
 import type { ContainerConfig, Descriptor, ImageConfig, ImageManifest } from '../oci/image-types.js';
 import { parseReference } from '../reference/index.js';
 import { Store } from '../store/index.js';
+import { crashPoint } from '../util/crash-point.js';
 import type { LayerCompression } from '../oci/media-types.js';
 import { mergeEntrypointCmd } from './config-merge.js';
 import { containerChanges } from './rootfs-view.js';
@@ -79,6 +80,7 @@ export async function commitContainer(root: string | undefined, state: Container
   const lease = await store.lease();
   try {
     const blob = await storeLayer(store, lease, (dest) => changes.write(dest, { compression: opts.compression ?? 'gzip' }));
+    crashPoint('commit:layer');
     const now = new Date();
     const history = {
       created_by: state.config.merged.args.join(' '),

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { ContainerError, ImageError, OcikitError } from '../errors.js';
 import { Image } from '../image/image.js';
@@ -30,6 +30,8 @@ import { signalName } from './signals.js';
 import { checkCreateArgs } from './validate.js';
 import { exportContainer } from './export.js';
 import { copyFromContainer, copyToContainer, statInContainer, type CopyFromOptions, type CopyToOptions, type PathStat } from './copy.js';
+import { COPY_IDLE_TIMEOUT_MS, thawingStream } from './copy-stream.js';
+import { holdFrozen } from './freeze.js';
 import { diffContainer } from './diff.js';
 import { commitContainer, type CommitOptions } from './commit.js';
 import { containerPorts, type PortMapping } from './port.js';
@@ -264,20 +266,30 @@ export class Container {
     await this.start();
   }
 
-  /** Freezes every process of the container (`docker pause`). */
+  /** Freezes every process of the container (`docker pause`); takes over a freeze held by a copy or commit. */
   async pause(): Promise<void> {
     const state = await this.#state();
+    if (state.status === 'paused' && state.freezeHolders !== undefined) {
+      await store().update(this.id, (s) => {
+        const { freezeHolders: _h, ...rest } = s;
+        return s.status === 'paused' ? rest : s;
+      });
+      return;
+    }
     if (state.status !== 'running') throw notRunning(this.id);
     Cgroup.fromPaths((await this.#run()).cgroupPaths).freeze();
     await store().update(this.id, (s) => (s.status === 'running' ? { ...s, status: 'paused' } : s));
   }
 
-  /** Thaws a paused container (`docker unpause`). */
+  /** Thaws a paused container (`docker unpause`), also one frozen for a copy or commit. */
   async unpause(): Promise<void> {
     const state = await this.#state();
     if (state.status !== 'paused') throw new ContainerError('ERR_CONTAINER_NOT_PAUSED', `container ${this.id} is not paused`);
     Cgroup.fromPaths((await this.#run()).cgroupPaths).thaw();
-    await store().update(this.id, (s) => (s.status === 'paused' ? { ...s, status: 'running' } : s));
+    await store().update(this.id, (s) => {
+      const { freezeHolders: _h, ...rest } = s;
+      return s.status === 'paused' ? { ...rest, status: 'running' } : s;
+    });
   }
 
   /**
@@ -402,11 +414,11 @@ export class Container {
   async #frozen<T>(pause: boolean, fn: (state: ContainerState) => Promise<T>): Promise<T> {
     const state = await this.#state();
     if (!pause || state.status !== 'running') return fn(state);
-    await this.pause();
+    const release = await holdFrozen(store(), this.id, (await this.#run()).cgroupPaths);
     try {
       return await fn(state);
     } finally {
-      await this.unpause().catch(() => undefined);
+      await release().catch(() => undefined);
     }
   }
 
@@ -425,27 +437,18 @@ export class Container {
 
   /**
    * A tar stream of `path` in the container (`docker cp c:path -`); `path/.` gives a directory's contents.
-   * A running container stays paused until the stream closes.
+   * A running container stays paused until the stream ends, fails or is destroyed, or is not read for
+   * `idleTimeoutMs` (then the stream fails with `ERR_COPY_TIMEOUT`); if this process dies first, the
+   * next process that looks at the container thaws it.
    */
   async copyFrom(path: string, options: CopyFromOptions & { pause?: boolean } = {}): Promise<Readable> {
     const state = await this.#state();
     if (options.pause === false || state.status !== 'running') return (await copyFromContainer(state, path, options)).tar;
-    await this.pause();
-    const thaw = (): Promise<void> => this.unpause().catch(() => undefined);
+    const release = await holdFrozen(store(), this.id, (await this.#run()).cgroupPaths);
     try {
-      const { tar } = await copyFromContainer(state, path, options);
-      // The stream ends only once the container runs again; a stream destroyed early thaws it too.
-      let thawed: Promise<void> | undefined;
-      const thawOnce = (): Promise<void> => (thawed ??= thaw());
-      const out = new Transform({
-        transform: (chunk, _enc, cb) => cb(null, chunk),
-        flush: (cb) => void thawOnce().then(() => cb()),
-      });
-      out.once('close', () => void thawOnce());
-      tar.on('error', (err) => out.destroy(err));
-      return tar.pipe(out);
+      return thawingStream((await copyFromContainer(state, path, options)).tar, release, options.idleTimeoutMs ?? COPY_IDLE_TIMEOUT_MS);
     } catch (err) {
-      await thaw();
+      await release().catch(() => undefined);
       throw err;
     }
   }

@@ -27,6 +27,11 @@ import type { ContainerState } from './state.js';
 export interface CopyFromOptions {
   /** Follow a symlink named by the path itself (`docker cp -L`); links below it are never followed. */
   followLink?: boolean;
+  /**
+   * With a running container paused for the copy: when the stream is not read for this long, it is
+   * destroyed with `ERR_COPY_TIMEOUT` and the container thawed. Default 30 000 ms.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** Options of {@link Container.copyTo}. */

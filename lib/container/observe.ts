@@ -11,6 +11,7 @@ import { readDetachedExit } from '../native/monitor.js';
 import type { ExitStatus } from '../native/runtime.js';
 import { logger } from '../log.js';
 import { liveness, readRun, type RunRecord } from './runtime-record.js';
+import { hasDeadHolder, healFreeze } from './freeze.js';
 import { destroy, releaseRun } from './setup.js';
 import { localRuns } from './start.js';
 import type { ContainerState } from './state.js';
@@ -84,7 +85,12 @@ function ownerLiveness(run: RunRecord | undefined, state: ContainerState): Retur
  * happened while nobody watched, and removes a disposable container whose
  * owner is gone. Undefined when the container was removed.
  */
-export async function observe(store: ContainerStore, state: ContainerState): Promise<Observed> {
+export async function observe(store: ContainerStore, recorded: ContainerState): Promise<Observed> {
+  let state = recorded;
+  if (state.status === 'paused' && hasDeadHolder(state)) {
+    // frozen for a copy or commit whose process is gone: thaw it
+    state = await healFreeze(store, state, (await readRun(store.containerDir(state.id)))?.cgroupPaths ?? []);
+  }
   const same = { state, removed: false };
   const gone = async (r: Promise<Observed | undefined>): Promise<Observed> => (await r) ?? { state, removed: true };
   if (localRuns.has(state.id)) return same;

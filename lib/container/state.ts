@@ -44,6 +44,14 @@ export interface MountRecord {
   anonymous?: boolean;
 }
 
+/** A process that froze a container for a copy or commit (see freeze.ts). */
+export interface FreezeHolder {
+  pid: number;
+  startTime: number | null;
+  /** Tells apart two holds of one process. */
+  token: string;
+}
+
 /** Everything ocikit remembers about a container. */
 export interface ContainerState {
   version: typeof STATE_VERSION;
@@ -79,6 +87,8 @@ export interface ContainerState {
    * container is seen by nobody, and once that process is gone, collection rolls it back.
    */
   creating?: { pid: number; startTime: number | null };
+  /** Set while paused for copies or commits rather than by the user: who holds the freeze. */
+  freezeHolders?: FreezeHolder[];
   /** Which snapshotter prepared the rootfs: `overlay` or `copy`. */
   snapshotter: string;
   /** Host path of the root filesystem. */
