@@ -6,7 +6,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join, normalize } from 'node:path';
 import { extract } from 'tar';
 import { ImageError } from '../errors.js';
@@ -15,6 +14,7 @@ import type { Descriptor, ImageIndex, ImageManifest } from '../oci/image-types.j
 import { isIndexMediaType, MediaType } from '../oci/media-types.js';
 import { parseReference } from '../reference/index.js';
 import { REF_NAME, refOf, Store } from '../store/index.js';
+import { ingestPath } from '../store/ingest.js';
 import { Image } from './image.js';
 import { refKey } from './lookup.js';
 import type { StoreOptions } from './options.js';
@@ -69,7 +69,7 @@ interface DockerEntry {
 /** Loads the images of the archive `file` into the store. */
 export async function loadArchive(file: string, opts: StoreOptions): Promise<Image[]> {
   const store = await Store.open(opts.root);
-  const dir = join(store.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}.load`);
+  const dir = ingestPath(store.ingestDir, 'load');
   await mkdir(dir, { recursive: true });
   const lease = await store.lease();
   try {

@@ -5,13 +5,13 @@
  *
  * @internal
  */
-import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create } from 'tar';
 import type { Descriptor } from '../oci/image-types.js';
 import { parseReference } from '../reference/index.js';
 import { Store } from '../store/index.js';
+import { ingestPath } from '../store/ingest.js';
 import { Image } from './image.js';
 import { findImages } from './lookup.js';
 import type { SaveOptions } from './options.js';
@@ -36,7 +36,7 @@ async function place(store: Store, dir: string, digest: string): Promise<string>
 export async function saveArchive(refs: string[], file: string, opts: SaveOptions): Promise<void> {
   const store = await Store.open(opts.root);
   const format = opts.format ?? 'docker-archive';
-  const staging = join(store.ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}.save`);
+  const staging = ingestPath(store.ingestDir, 'save');
   await mkdir(staging, { recursive: true });
   try {
     const dockerManifest: { Config: string; RepoTags: string[]; Layers: string[] }[] = [];

@@ -13,6 +13,8 @@ import { removeTree } from '../layer/remove-tree.js';
 import { SnapshotError } from '../errors.js';
 import { parseDigest } from '../oci/digest.js';
 import { logger } from '../log.js';
+import { crashPoint } from '../util/crash-point.js';
+import { isAlive, selfIdentity } from '../util/process-identity.js';
 
 const log = logger('snapshot');
 const TMP_PREFIX = '.tmp-';
@@ -46,10 +48,14 @@ export async function ensureTree(snapshotsDir: string, key: string, fill: (fs: s
   const final = `${snapshotsDir}/${key}`;
   if (isComplete(snapshotsDir, key)) return final;
   mkdirSync(snapshotsDir, { recursive: true });
-  const tmp = `${snapshotsDir}/${TMP_PREFIX}${key.slice(0, 12)}-${randomBytes(6).toString('hex')}`;
+  removeDeadTemps(snapshotsDir); // what killed unpacks left
+  const me = selfIdentity();
+  const tmp = `${snapshotsDir}/${TMP_PREFIX}${key.slice(0, 12)}-${me.pid}-${me.startTime ?? 0}-${randomBytes(6).toString('hex')}`;
+  crashPoint('unpack:tmp');
   mkdirSync(tmp);
   try {
     await fill(`${tmp}/fs`);
+    crashPoint('unpack:filled');
     const fd = openSync(`${tmp}/.complete`, 'w');
     fsyncSync(fd);
     closeSync(fd);
@@ -72,18 +78,29 @@ export async function ensureTree(snapshotsDir: string, key: string, fill: (fs: s
   return final;
 }
 
-/** Removes leftover temp dirs older than `olderThanMs` (crashed unpacks). */
-export function removeStaleTemps(snapshotsDir: string, olderThanMs: number): string[] {
+/** `.tmp-<key12>-<pid>-<start>-<hex>`: an unpack in progress, naming its process. */
+const TMP_RE = /^\.tmp-[0-9a-f]{12}-(\d+)-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * Removes temp dirs of unpacks whose process is gone (named by pid and start time, so a live
+ * unpack's dir is never touched), and temp dirs in the older, unnamed form once older than
+ * `unnamedOlderThanMs`. Returns their names.
+ */
+export function removeDeadTemps(snapshotsDir: string, unnamedOlderThanMs = 24 * 3600 * 1000): string[] {
   const removed: string[] = [];
   if (!existsSync(snapshotsDir)) return removed;
   for (const name of readdirSync(snapshotsDir)) {
     if (!name.startsWith(TMP_PREFIX)) continue;
     const path = `${snapshotsDir}/${name}`;
-    if (Date.now() - statSync(path).mtimeMs >= olderThanMs) {
-      removeTree(path);
-      removed.push(name);
-    }
+    const m = TMP_RE.exec(name);
+    const dead = m !== null
+      ? !isAlive({ pid: Number(m[1]), startTime: m[2] === '0' ? null : Number(m[2]) })
+      : Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) >= unnamedOlderThanMs;
+    if (!dead) continue;
+    removeTree(path);
+    removed.push(name);
   }
+  if (removed.length > 0) log('removed %d temp dirs of unpacks that died', removed.length);
   return removed;
 }
 
@@ -96,6 +113,6 @@ export function collectSnapshots(snapshotsDir: string, used: ReadonlySet<string>
     removeTree(`${snapshotsDir}/${name}`);
     removed.push(name);
   }
-  removeStaleTemps(snapshotsDir, 24 * 3600 * 1000);
+  removeDeadTemps(snapshotsDir);
   return removed;
 }

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { fsync, writev } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { parseDigest, type Digest } from '../oci/digest.js';
 import { syncDir } from '../util/atomic-write.js';
 import { fetchOnWorker, type FetchJob } from '../util/blob-fetcher.js';
 import { FileHasher } from '../util/file-hasher.js';
+import { crashPoint } from '../util/crash-point.js';
+import { ingestPath } from './ingest.js';
 
 /** Blobs from this size on (or of unknown size) are hashed on the worker. */
 const WORKER_HASH_MIN = 1024 * 1024;
@@ -33,9 +35,9 @@ export interface WriteBlobOptions {
   signal?: AbortSignal;
 }
 
-/** A temp file name inside `ingestDir` that names its writer's PID (so GC can tell a live writer). */
+/** A temp file name inside `ingestDir` that names its writer (pid and start time), so a dead writer's file is told apart. */
 export function tempName(ingestDir: string): string {
-  return join(ingestDir, `${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
+  return ingestPath(ingestDir, 'tmp');
 }
 
 /**
@@ -178,6 +180,7 @@ export async function writeBlob(
     ]);
     const digest: Digest = `${algorithm}:${hex}`;
     if (opts.expected !== undefined && digest !== opts.expected) throw new DigestMismatchError(opts.expected, digest, 'blob');
+    crashPoint('blob:written');
     closed = true;
     await fh.close();
     await publish(tmp, blobPath(digest));

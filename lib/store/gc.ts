@@ -5,12 +5,12 @@
  *
  * @internal
  */
-import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logger } from '../log.js';
 import type { Descriptor, ImageIndex, ImageManifest } from '../oci/image-types.js';
 import { isIndexMediaType, isManifestMediaType } from '../oci/media-types.js';
+import { removeDeadIngest } from './ingest.js';
 import { leasedDigests } from './leases.js';
 import type { Store } from './store.js';
 
@@ -60,10 +60,7 @@ export async function collectGarbage(store: Store): Promise<GcResult> {
         result.freedBytes += st.size;
       }
     }
-    for (const name of await readdir(store.ingestDir).catch(() => [] as string[])) {
-      const pid = Number(name.split('-')[0]);
-      if (!Number.isInteger(pid) || !existsSync(`/proc/${pid}`)) await rm(join(store.ingestDir, name), { force: true });
-    }
+    await removeDeadIngest(store.ingestDir, true);
     log('gc removed %d blobs (%d bytes)', result.removed.length, result.freedBytes);
     return result;
   });

@@ -16,6 +16,7 @@ import { storageRoot } from '../paths.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { withLock } from '../util/lock.js';
 import { writeBlob, type WriteBlobOptions } from './blob-writer.js';
+import { removeDeadIngest } from './ingest.js';
 import { takeLease, type Lease } from './leases.js';
 
 const log = logger('store');
@@ -36,6 +37,7 @@ export class Store {
     const store = new Store(root);
     await mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
     await mkdir(store.ingestDir, { recursive: true });
+    await removeDeadIngest(store.ingestDir); // what killed pulls and commits left
     await mkdir(join(root, 'locks'), { recursive: true });
     try {
       await writeFile(join(root, 'oci-layout'), `${JSON.stringify(LAYOUT)}\n`, { flag: 'wx' });
