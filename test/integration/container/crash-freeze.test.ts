@@ -4,12 +4,12 @@ import { jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
-import { containersDir, crashNode, loadBusybox, removeMine, runNode, sleep } from './helpers.js';
+import { containersDir, crashNode, loadBusybox, runNode, sleep, removeMine } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 && existsSync(join(process.cwd(), 'dist', 'index.js')) ? describe : describe.skip;
 jest.setTimeout(120_000);
 
-const IMG = 'ocikit-test/busybox:latest';
+const IMG = 'ocikit-crash-freeze/busybox:latest'; // a prefix of its own: other suites' removeMine() must not take these
 
 /** The kernel's view: `FROZEN` or `THAWED` (v1 freezer). */
 function freezerState(id: string): string {
@@ -19,6 +19,9 @@ function freezerState(id: string): string {
 }
 
 asRoot('freezes of cp and commit', () => {
+  afterAll(async () => {
+    await removeMine('ocikit-crash-freeze/');
+  });
   let c: Container;
   beforeAll(async () => {
     await loadBusybox(IMG);
@@ -26,7 +29,6 @@ asRoot('freezes of cp and commit', () => {
   });
   afterAll(async () => {
     await c.remove({ force: true });
-    await removeMine();
   });
   afterEach(async () => {
     if ((await c.inspect()).State.Paused) await c.unpause();

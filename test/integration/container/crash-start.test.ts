@@ -9,7 +9,7 @@ import { cgroupsOf, containersDir, crashNode, expectGone, loadBusybox, removeMin
 const asRoot = process.geteuid?.() === 0 && existsSync(join(process.cwd(), 'dist', 'index.js')) ? describe : describe.skip;
 jest.setTimeout(120_000);
 
-const IMG = 'ocikit-test/busybox:latest';
+const IMG = 'ocikit-crash-start/busybox:latest'; // a prefix of its own: other suites' removeMine() must not take these
 
 /** Kill points of lib/container/start.ts, with the mode they are reached in. */
 const START_POINTS: Array<[string, boolean]> = [
@@ -20,12 +20,12 @@ const START_POINTS: Array<[string, boolean]> = [
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 asRoot('SIGKILL during start', () => {
+  afterAll(async () => {
+    await removeMine('ocikit-crash-start/');
+  });
   beforeAll(async () => {
     await loadBusybox(IMG);
     await (await Container.create(IMG)).remove(); // unpack once here
-  });
-  afterAll(async () => {
-    await removeMine();
   });
 
   test.each(START_POINTS)('killed at %s (detach %s): rm -f releases processes, mounts and cgroups', async (point, detach) => {

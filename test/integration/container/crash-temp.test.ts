@@ -2,7 +2,7 @@
 // of killed blob writes (pull, commit), temp dirs of killed unpacks, and `rm` containers killed
 // mid-unpack; temp files of live writers are never touched.
 import { jest } from '@jest/globals';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Container } from '../../../lib/container/index.js';
 import { Store } from '../../../lib/store/index.js';
@@ -17,11 +17,11 @@ const ls = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
 
 asRoot('leftovers of killed processes', () => {
   afterAll(async () => {
-    await removeMine();
+    await removeMine('ocikit-crash-temp/');
   });
 
   test('a commit killed mid-write: the next process that opens the store removes its temp file, not a live writer’s', async () => {
-    const img = 'ocikit-test/busybox-crash-commit:latest';
+    const img = 'ocikit-crash-temp/busybox-commit:latest';
     await loadBusybox(img);
     const c = await Container.create(img, { cmd: ['true'] });
     try {
@@ -43,7 +43,7 @@ asRoot('leftovers of killed processes', () => {
   });
 
   test('an rm container killed mid-unpack: collected by the next list, its temp dir by the next unpack', async () => {
-    const img = 'ocikit-test/busybox-crash-unpack:latest';
+    const img = 'ocikit-crash-temp/busybox-unpack:latest';
     await loadBusybox(img, {}, { [`crash-${process.pid}.txt`]: 'x' }); // a layer nobody unpacked yet
     const snapshots = join(root(), 'snapshots');
     const before = ls(snapshots).filter((n) => n.startsWith('.tmp-'));
@@ -52,7 +52,14 @@ asRoot('leftovers of killed processes', () => {
     expect(r.signal).toBe('SIGKILL');
     const temps = ls(snapshots).filter((n) => n.startsWith('.tmp-') && !before.includes(n));
     expect(temps).toHaveLength(1);
-    const killed = ls(containersDir()).filter((n) => /^[0-9a-f]{64}$/.test(n) && !ids.includes(n));
+    const ofImage = (n: string): boolean => {
+      try {
+        return readFileSync(join(containersDir(), n, 'state.json'), 'utf8').includes('ocikit-crash-temp/busybox-unpack');
+      } catch {
+        return false;
+      }
+    };
+    const killed = ls(containersDir()).filter((n) => /^[0-9a-f]{64}$/.test(n) && !ids.includes(n) && ofImage(n)); // other suites may run
     expect(killed).toHaveLength(1); // left as Created by the killed run
     await Container.list({ all: true });
     expect(existsSync(join(containersDir(), killed[0] as string))).toBe(false);

@@ -101,11 +101,11 @@ export function spawnNode(body: string): { child: ChildProcess; line: () => Prom
   return { child, line, exited };
 }
 
-/** Force-removes every container made from this suite's `ocikit-test/` images (after a failed test). */
-export async function removeMine(): Promise<void> {
+/** Force-removes every container made from images under `prefix` (after a failed test). */
+export async function removeMine(prefix = 'ocikit-test/'): Promise<void> {
   for (const c of await Container.list({ all: true })) {
     try {
-      if ((await c.inspect()).Config.Image.startsWith('ocikit-test/')) await c.remove({ force: true, volumes: true });
+      if ((await c.inspect()).Config.Image.startsWith(prefix)) await c.remove({ force: true, volumes: true });
     } catch {
       // removed meanwhile
     }
