@@ -35,7 +35,7 @@ asRoot('ocikit-monitor and inherited file descriptors', () => {
     const child = spawn(process.execPath, [bin, 'run', '-d', 'fds/busybox:1', 'sleep', '1000'], { env: env(), stdio });
     let id = '';
     child.stdout!.on('data', (d: Buffer) => (id += d.toString()));
-    const extra = child.stdio[FD] as Readable;
+    const extra = (child.stdio as unknown as Readable[])[FD]!;
     extra.resume();
     const ended = new Promise<'ended'>((r) => extra.once('close', () => r('ended')));
     await new Promise((r) => child.once('exit', r));
