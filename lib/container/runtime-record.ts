@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { ImageConfig } from '../oci/image-types.js';
 import type { PreparedRootfs } from '../snapshot/types.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { procStat, type ProcStat } from '../util/proc-stat.js';
 
 /** How the current (or last) run of a container was started. */
 export interface RunRecord {
@@ -47,34 +46,3 @@ export const writePrepared = (dir: string, p: PreparedRootfs): Promise<void> => 
 
 export const readImageConfig = (dir: string): Promise<ImageConfig | undefined> => readJson<ImageConfig>(join(dir, 'image-config.json'));
 export const writeImageConfig = (dir: string, c: ImageConfig): Promise<void> => writeJsonAtomic(join(dir, 'image-config.json'), c);
-
-/**
- * Whether `pid` runs and is the process that started at `startTime` (a zombie counts as gone):
- * `unknown` when that cannot be told, which never means dead.
- */
-export function liveness(pid: number | undefined, startTime: number | null | undefined): 'alive' | 'dead' | 'unknown' {
-  if (pid === undefined || pid <= 0) return 'dead';
-  let st: ProcStat | undefined;
-  try {
-    st = procStat(pid);
-  } catch {
-    return 'unknown';
-  }
-  if (st === undefined) return 'dead';
-  if (startTime !== null && startTime !== undefined && st.startTime !== startTime) return 'dead';
-  return st.state === 'Z' || st.state === 'X' ? 'dead' : 'alive';
-}
-
-/** This process's identity, as recorded in {@link RunRecord.ownerPid}. */
-export function selfIdentity(): { pid: number; startTime: number | null } {
-  return { pid: process.pid, startTime: startTimeOf(process.pid) };
-}
-
-/** Start time of `pid` (see {@link ProcStat}), or null when it is gone or cannot be read. */
-export function startTimeOf(pid: number): number | null {
-  try {
-    return procStat(pid)?.startTime ?? null;
-  } catch {
-    return null;
-  }
-}

@@ -7,9 +7,9 @@
  * @module
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OcikitError } from '../errors.js';
+import { procStat } from './process-identity.js';
 import { logger } from '../log.js';
 
 const log = logger('lock');
@@ -63,18 +63,10 @@ function ownerToken(pid: number): string | undefined {
   return start === undefined ? undefined : `${pid} ${start}`;
 }
 
-/** Start time of `pid` in clock ticks since boot (field 22 of `/proc/<pid>/stat`), if it exists. */
+/** Start time of `pid` as written into lock files, if it exists. */
 function processStartTime(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new OcikitError('ERR_LOCK_OWNER', `cannot read /proc/${pid}/stat`, { cause: err });
-  }
-  // the command name (field 2) may hold spaces and parentheses: parse after the last ')'
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
+  const st = procStat(pid);
+  return st === undefined ? undefined : String(st.startTime);
 }
 
 async function acquire(path: string, options: LockOptions): Promise<string> {
