@@ -20,6 +20,7 @@ import { binarySize } from '../format/size.js';
 import { timeAgo, humanDuration } from '../format/time.js';
 import { parseCopyOperand, runArgsFrom } from '../run-args.js';
 import { flagBool, flagList, flagNumber, flagString, type ParsedArgs } from '../spec.js';
+import { refuseNonTty } from '../tty-check.js';
 import { setContainerHandler } from './container-verbs.js';
 import { extractLocal, tarOfLocal } from './local-tar.js';
 
@@ -162,6 +163,8 @@ async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: b
 
 const run: VerbHandler = async (args, io) => {
   const r = runArgsFrom(args, io.env);
+  const notTty = r.detach ? undefined : refuseNonTty(io, r.interactive && (r.attach.length === 0 || r.attach.includes('stdin')), r.tty);
+  if (notTty !== undefined) return notTty;
   await ensureImage(r.image, io);
   if (r.detach) {
     const c = await Container.create(r.image, { ...r.options, detach: true });
@@ -251,6 +254,8 @@ const exec: VerbHandler = async (args, io) => {
   const c = await Container.get(ref);
   const tty = flagBool(args, 'tty');
   const interactive = flagBool(args, 'interactive');
+  const notTty = refuseNonTty(io, interactive, tty);
+  if (notTty !== undefined) return notTty;
   const env = flagList(args, 'env').map((e) => (e.includes('=') ? e : `${e}=${io.env[e] ?? ''}`));
   let p;
   try {
