@@ -5,7 +5,7 @@
  * `debug` is loaded only when the `DEBUG` variable is set: loading it (and the terminal colour
  * probing it does) cost every CLI process ~13 ms, for output nobody asked for.
  *
- * @internal
+ * @module
  */
 import { createRequire } from 'node:module';
 import type createDebug from 'debug';

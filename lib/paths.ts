@@ -1,7 +1,6 @@
 /**
  * Where ocikit keeps its state.
  *
- * @internal
  * @module
  */
 import { homedir } from 'node:os';

@@ -2,7 +2,7 @@
  * The capability set of a container: Docker's defaults changed by
  * `--cap-add`, `--cap-drop` and `--privileged`.
  *
- * @internal
+ * @module
  */
 import { ContainerError } from '../errors.js';
 import { DEFAULT_CAPABILITIES } from '../oci/runtime-spec.js';

@@ -3,7 +3,7 @@
  * image, with the container's configuration, a history entry and Dockerfile
  * changes, stored and tagged.
  *
- * @internal
+ * @module
  */
 import { ContainerError, ImageError } from '../errors.js';
 import { applyConfigChanges } from '../image/config-changes.js';

@@ -2,7 +2,7 @@
  * How the image's config and the user's options combine into the process a
  * container runs, with Docker's rules.
  *
- * @internal
+ * @module
  */
 import { posix } from 'node:path';
 import { ContainerError } from '../errors.js';

@@ -7,7 +7,7 @@
  * directory for a symlink meanwhile can make an entry fail or land elsewhere in its own tree,
  * never on the host.
  *
- * @internal
+ * @module
  */
 import * as fs from 'node:fs';
 import type { ReadEntry } from 'tar';

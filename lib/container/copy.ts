@@ -7,7 +7,7 @@
  * So a container that swaps a directory for a symlink during the copy, paused
  * or not, never leads it to the host (moby CVE-2018-15664).
  *
- * @internal
+ * @module
  */
 import { closeSync, fstatSync, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { basename, posix } from 'node:path';

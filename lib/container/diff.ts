@@ -1,7 +1,7 @@
 /**
  * `docker diff`: what a container changed, from its writable layer.
  *
- * @internal
+ * @module
  */
 import type { Change } from '../layer/changes.js';
 import { containerChanges } from './rootfs-view.js';

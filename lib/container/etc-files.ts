@@ -3,7 +3,7 @@
  * generated into the container's directory on the host and bind-mounted over
  * the image's, as Docker does.
  *
- * @internal
+ * @module
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';

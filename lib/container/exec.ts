@@ -2,7 +2,7 @@
  * Running another process in a running container (`docker exec`), from the
  * process that started it or from any other one (PID 1 is adopted by pidfd).
  *
- * @internal
+ * @module
  */
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

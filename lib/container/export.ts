@@ -1,7 +1,7 @@
 /**
  * `docker export`: a container's merged root file system as a tar stream.
  *
- * @internal
+ * @module
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { exportRootfs } from '../layer/export.js';

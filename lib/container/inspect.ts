@@ -1,7 +1,7 @@
 /**
  * What `docker inspect`, `docker top` and `docker stats` show of a container.
  *
- * @internal
+ * @module
  */
 import { readFileSync } from 'node:fs';
 import type { CgroupStats } from '../native/cgroup.js';

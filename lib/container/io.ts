@@ -3,7 +3,7 @@
  * process, and the json-file log (`container.log`, the format Docker and
  * `ocikit-monitor` write) that attached output is teed into.
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, unlinkSync, write, writeSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * Reading a container's json-file log (`docker logs`).
  *
- * @internal
+ * @module
  */
 import { open } from 'node:fs/promises';
 import type { LogEntry } from './io.js';

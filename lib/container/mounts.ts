@@ -2,7 +2,7 @@
  * A container's mounts as the runtime spec lists them: Docker's default
  * mounts, the user's bind, volume and tmpfs mounts, and the image's volumes.
  *
- * @internal
+ * @module
  */
 import { posix } from 'node:path';
 import { ContainerError } from '../errors.js';

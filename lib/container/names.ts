@@ -2,7 +2,7 @@
  * Container ids and names: 64-hex ids, name validation and Docker-style
  * random `adjective_surname` names.
  *
- * @internal
+ * @module
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { ContainerError } from '../errors.js';

@@ -3,7 +3,7 @@
  * a detached container's `exit.json`, an attached one's PID 1 and owner, and
  * garbage collection of disposable containers whose owner died.
  *
- * @internal
+ * @module
  */
 import { constants } from 'node:os';
 import { Cgroup } from '../native/cgroup.js';

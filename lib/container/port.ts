@@ -2,7 +2,7 @@
  * `docker port`: published ports. Containers run with network `none` or
  * `host`, which publish nothing, so the list is empty.
  *
- * @internal
+ * @module
  */
 import type { ContainerState } from './state.js';
 

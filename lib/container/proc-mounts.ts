@@ -3,7 +3,7 @@
  * over procfs could hide the masked paths or replace what the kernel reports
  * (CVE-2019-16884, CVE-2019-19921).
  *
- * @internal
+ * @module
  */
 import { statfsSync, statSync } from 'node:fs';
 import { ContainerError } from '../errors.js';

@@ -3,7 +3,7 @@
  * `--cpu-shares`, `--pids-limit`) and its device rules, validated as Docker
  * validates them.
  *
- * @internal
+ * @module
  */
 import { ContainerError } from '../errors.js';
 import type { LinuxDevice, LinuxDeviceCgroup, LinuxResources } from '../oci/runtime-spec.js';

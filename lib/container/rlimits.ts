@@ -2,7 +2,7 @@
  * Resource limits (`--ulimit`) of a container, defaulting to the caller's own
  * and never above the caller's hard limits (DESIGN §3).
  *
- * @internal
+ * @module
  */
 import { readFileSync } from 'node:fs';
 import { ContainerError } from '../errors.js';

@@ -5,7 +5,7 @@
  * without following symlinks. A container that swaps a directory for a symlink meanwhile makes a
  * step fail or see its own files; it never leads a step to the host.
  *
- * @internal
+ * @module
  */
 import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';

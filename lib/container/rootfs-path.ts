@@ -2,7 +2,7 @@
  * Resolving a path of a container as the container would see it, without ever
  * leaving the container's root on the host (SECURITY 9 and 14).
  *
- * @internal
+ * @module
  */
 import { closeSync, constants, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';

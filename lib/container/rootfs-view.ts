@@ -5,7 +5,7 @@
  * (read-only: the upper dir stacked as the top lower, so nothing locks its
  * work dir), or the container's own tree with the copy snapshotter.
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmdirSync } from 'node:fs';

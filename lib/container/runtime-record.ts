@@ -3,7 +3,7 @@
  * and which processes own it), `prepared.json` (its snapshot) and
  * `image-config.json` (the image config it was created from).
  *
- * @internal
+ * @module
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';

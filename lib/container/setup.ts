@@ -2,7 +2,7 @@
  * Creating a container on disk (state, snapshot, volumes) and tearing it down
  * again; mounting and unmounting its root file system.
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';

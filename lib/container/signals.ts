@@ -1,7 +1,7 @@
 /**
  * Signal names and numbers as `docker kill -s` and `--stop-signal` take them.
  *
- * @internal
+ * @module
  */
 import { constants } from 'node:os';
 import { ContainerError } from '../errors.js';

@@ -2,7 +2,7 @@
  * The OCI runtime spec of a container: the image's config merged with the
  * user's options exactly as `docker run` merges them.
  *
- * @internal
+ * @module
  */
 import { hostname as osHostname } from 'node:os';
 import { ContainerError } from '../errors.js';

@@ -3,7 +3,7 @@
  * it in a fresh cgroup and launch it, attached (spawned by this process, output
  * teed into the json-file log) or detached (under `ocikit-monitor`).
  *
- * @internal
+ * @module
  */
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 /**
  * The record of one container on disk: `<root>/containers/<id>/state.json`.
  *
- * @internal
+ * @module
  */
 import { readFile } from 'node:fs/promises';
 import { ContainerError } from '../errors.js';

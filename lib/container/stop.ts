@@ -2,7 +2,7 @@
  * Stopping and signalling a running container from the process that started
  * it or from any other one.
  *
- * @internal
+ * @module
  */
 import { constants } from 'node:os';
 import { Cgroup } from '../native/cgroup.js';

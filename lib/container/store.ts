@@ -2,7 +2,7 @@
  * Containers on disk: `<root>/containers/<id>/state.json` plus a names index
  * (`names.json`) that a lock file guards, so two processes never take one name.
  *
- * @internal
+ * @module
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
  * against the container's own `/etc/passwd` and `/etc/group`, the way Docker
  * does.
  *
- * @internal
+ * @module
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';

@@ -3,7 +3,7 @@
  * create time, so that a bad value is refused with a typed error before
  * anything is written, not when the container starts or stops.
  *
- * @internal
+ * @module
  */
 import { ContainerError, ImageError } from '../errors.js';
 import { CONFIG_LIMITS, overLimit } from '../oci/limits.js';

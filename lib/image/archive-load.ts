@@ -2,7 +2,7 @@
  * `Image.load`: images from a `docker save` tar (manifest.json) or an OCI
  * layout tar (index.json). Every blob is verified as it enters the store.
  *
- * @internal
+ * @module
  */
 import { createReadStream } from 'node:fs';
 import { open, mkdir, readFile, rm, stat } from 'node:fs/promises';

@@ -3,7 +3,7 @@
  * repositories, blobs — plus oci-layout/index.json as Docker 25 does) or as
  * an OCI layout tar.
  *
- * @internal
+ * @module
  */
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
  * typed errors for bytes that are not a JSON object, and caps on the entry
  * counts a hostile image could inflate ({@link CONFIG_LIMITS}).
  *
- * @internal
+ * @module
  */
 import { ImageError, StoreError } from '../errors.js';
 import type { ContainerConfig, Descriptor, ImageConfig } from '../oci/image-types.js';

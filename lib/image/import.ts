@@ -3,7 +3,7 @@
  * two steps every image-making operation shares (storing a layer blob written
  * in one pass, storing a manifest and config and tagging them).
  *
- * @internal
+ * @module
  */
 import { createReadStream } from 'node:fs';
 import { PassThrough, Readable, Transform, type Writable } from 'node:stream';

@@ -1,7 +1,7 @@
 /**
  * Finding stored images by reference, ID or digest.
  *
- * @internal
+ * @module
  */
 import type { Descriptor } from '../oci/image-types.js';
 import { parseReference, type Reference } from '../reference/index.js';

@@ -2,7 +2,7 @@
  * Pulling an image: manifest (and platform choice from an index), config, and
  * layers fetched concurrently and streamed to disk through the hasher.
  *
- * @internal
+ * @module
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';

@@ -2,7 +2,7 @@
  * Pushing an image: layers concurrently (HEAD to skip, cross-repository mount
  * where the image came from the same registry), then the config, then the manifest.
  *
- * @internal
+ * @module
  */
 import { ImageError } from '../errors.js';
 import type { Digest } from '../oci/digest.js';

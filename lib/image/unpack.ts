@@ -2,7 +2,7 @@
  * `image.unpack(dir)`: every layer of an image applied in order into an empty
  * directory, as `umoci unpack` gives `rootfs/`.
  *
- * @internal
+ * @module
  */
 import { ImageError } from '../errors.js';
 import { unpackLayers, type ApplyResult, type LayerSource } from '../layer/apply.js';

@@ -2,7 +2,7 @@
  * Layer compression: chosen by media type, checked against the stream's magic
  * bytes, with a cap on the decompressed size against bombs.
  *
- * @internal
+ * @module
  */
 import { Transform, type Duplex, type TransformCallback } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';

@@ -2,7 +2,7 @@
  * Streams a list of layer items as a tar through sha256 (diff_id), the
  * compressor and sha256 again (digest) into a destination, in one pass.
  *
- * @internal
+ * @module
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';

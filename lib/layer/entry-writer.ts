@@ -4,7 +4,7 @@
  * synchronous: each takes microseconds, and entries arrive one at a time from
  * the asynchronous decompressor, so the event loop is never held long.
  *
- * @internal
+ * @module
  */
 import * as fs from 'node:fs';
 import type { ReadEntry } from 'tar';

@@ -2,7 +2,7 @@
  * Helpers of the entry writer that do not need its state: id mapping, and
  * copying a lower layer's file for a hardlink in overlay mode.
  *
- * @internal
+ * @module
  */
 import * as fs from 'node:fs';
 import { LayerError } from '../errors.js';

@@ -3,7 +3,7 @@
  * function. They use the native addon when it loads, and otherwise the
  * commands `mknod` and `setfattr`/`getfattr` (Debian package `attr`).
  *
- * @internal
+ * @module
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { LayerError } from '../errors.js';

@@ -2,7 +2,7 @@
  * Iterative recursive removal: `fs.rmSync({ recursive })` recurses in
  * JavaScript and overflows the stack on the deep trees a hostile layer makes.
  *
- * @internal
+ * @module
  */
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 

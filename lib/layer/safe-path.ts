@@ -4,7 +4,7 @@
  * resolved as if the root were `/`. Nothing here ever follows a symlink out of
  * the root.
  *
- * @internal
+ * @module
  */
 import { lstatSync, readlinkSync } from 'node:fs';
 import { LayerError, OcikitError } from '../errors.js';

@@ -4,7 +4,7 @@
  * non-meta entries in stream order, as node-tar emits them, and refuses meta
  * entries (PAX, GNU long names) larger than a limit instead of skipping them.
  *
- * @internal
+ * @module
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { LayerError } from '../errors.js';

@@ -3,7 +3,7 @@
  * (long names, large ids or sizes, xattrs); empty uname/gname; no atime or
  * ctime; mtime in whole seconds. The same input always gives the same bytes.
  *
- * @internal
+ * @module
  */
 import { LayerError } from '../errors.js';
 

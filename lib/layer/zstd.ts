@@ -3,7 +3,7 @@
  * the npm packages that stream both ways need a native build; the `zstd`
  * binary streams in constant memory and is in every distribution.
  *
- * @internal
+ * @module
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { Duplex } from 'node:stream';

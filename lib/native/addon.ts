@@ -5,7 +5,6 @@
  * `lib/native/`. They are found relative to this module as `../../lib/native/`, which names the same
  * directory from `lib/native/` (sources under ts-jest) and from `dist/native/` (the built package).
  *
- * @internal
  * @module
  */
 import { existsSync } from 'node:fs';

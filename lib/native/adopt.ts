@@ -3,7 +3,6 @@
  * monitor, an earlier `ocikit` run): a pidfd opened after a start-time check, so `exec` and
  * `kill` work on it as on a process of our own. Its exit is not ours to see: callers poll.
  *
- * @internal
  * @module
  */
 import { native } from './addon.js';

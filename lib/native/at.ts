@@ -5,7 +5,6 @@
  * on one name (no `/`) in an open directory and never follow a symlink in it. The caller owns
  * the fds it gets and closes them with `fs.closeSync`. Each throws {@link SyscallError}.
  *
- * @internal
  * @module
  */
 import { constants } from 'node:fs';

@@ -2,7 +2,6 @@
  * Runs a binding and turns the plain error objects the addon throws (`code`, `errno`, `syscall`,
  * `path`) into {@link SyscallError}.
  *
- * @internal
  * @module
  */
 import { SyscallError } from '../errors.js';

@@ -3,7 +3,6 @@
  * v2: one directory). A cgroup is identified by its directories, so another process can act on
  * it from the paths recorded in a container's state.
  *
- * @internal
  * @module
  */
 import { constants } from 'node:os';

@@ -2,7 +2,6 @@
  * Filesystem system calls Node does not offer: device nodes, xattrs on links, mount and umount.
  * Each throws {@link SyscallError} naming the call and the path.
  *
- * @internal
  * @module
  */
 import { callNative } from './call.js';

@@ -1,7 +1,6 @@
 /**
  * Pure parsers of what the kernel publishes under /proc and /sys, used by `info()`.
  *
- * @internal
  * @module
  */
 

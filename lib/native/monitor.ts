@@ -2,7 +2,6 @@
  * Detached containers: `ocikit-monitor` becomes the parent of the container's PID 1, writes its
  * output as json-file logs and records its exit in the state directory, and outlives this process.
  *
- * @internal
  * @module
  */
 import { spawn } from 'node:child_process';

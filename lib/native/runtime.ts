@@ -2,7 +2,6 @@
  * Runs OCI runtime specs: start a container's first process, exec into it, signal, stop, resize its
  * terminal. Exits arrive from the addon's reaper thread (pidfds + epoll), never from a blocking wait.
  *
- * @internal
  * @module
  */
 import { constants } from 'node:os';

@@ -2,7 +2,7 @@
  * A blob download as one stream that resumes with `Range` when the connection
  * is cut, so a 1 GiB layer survives a reset without starting over.
  *
- * @internal
+ * @module
  */
 import { Readable } from 'node:stream';
 import type { Response } from 'node-fetch';

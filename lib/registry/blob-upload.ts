@@ -2,7 +2,7 @@
  * Blob uploads: existence check, cross-repository mount with fallback,
  * monolithic POST+PUT, and chunked PATCH for large blobs.
  *
- * @internal
+ * @module
  */
 import { DigestMismatchError, RegistryError } from '../errors.js';
 import { logger } from '../log.js';

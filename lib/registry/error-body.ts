@@ -1,7 +1,7 @@
 /**
  * Turning a registry's error response (`{"errors":[…]}`) into a {@link RegistryError}.
  *
- * @internal
+ * @module
  */
 import type { Response } from 'node-fetch';
 import { RegistryError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * Which hosts may be spoken to over plain HTTP and which may receive credentials.
  *
- * @internal
+ * @module
  */
 import { isIP } from 'node:net';
 

@@ -2,7 +2,7 @@
  * Checks a manifest body before it is trusted: size cap, digest, media type
  * agreement, index/manifest ambiguity, self-reference, schema 1 refusal.
  *
- * @internal
+ * @module
  */
 import { DigestMismatchError, RegistryError } from '../errors.js';
 import { digestOf, parseDigest, type Digest } from '../oci/digest.js';

@@ -1,7 +1,7 @@
 /**
  * Validation of repository names and manifest references before they go into URLs.
  *
- * @internal
+ * @module
  */
 import { InvalidReferenceError } from '../errors.js';
 import { isDigest, parseDigest } from '../oci/digest.js';

@@ -1,7 +1,7 @@
 /**
  * `Link` header paging of the tags list and catalog endpoints.
  *
- * @internal
+ * @module
  */
 
 /** The `rel="next"` target of a `Link` header, if any. */

@@ -2,7 +2,7 @@
  * The referrers API (`/v2/<name>/referrers/<digest>`), with the tag-schema
  * fallback (`sha256-<hex>`) for registries that lack it.
  *
- * @internal
+ * @module
  */
 import { RegistryError } from '../errors.js';
 import { parseDigest } from '../oci/digest.js';

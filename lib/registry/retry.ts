@@ -1,7 +1,7 @@
 /**
  * Retry policy: which failures are retried and how long to wait.
  *
- * @internal
+ * @module
  */
 import type { RetryOptions } from './options.js';
 

@@ -3,7 +3,7 @@
  * authentication, retries with backoff, and redirects followed by hand so
  * credentials never leave the registry host.
  *
- * @internal
+ * @module
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';

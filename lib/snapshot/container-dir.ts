@@ -1,7 +1,7 @@
 /**
  * Where a container's writable state lives.
  *
- * @internal
+ * @module
  */
 import { OcikitError, SnapshotError } from '../errors.js';
 

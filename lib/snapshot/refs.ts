@@ -3,7 +3,7 @@
  * per holder under `<root>/snapshots/refs/`, written by temp file + rename, so
  * processes never rewrite a shared file.
  *
- * @internal
+ * @module
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';

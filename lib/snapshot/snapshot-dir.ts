@@ -3,7 +3,7 @@
  * temp directory, marked `.complete` last and published by rename, so a
  * snapshot directory is either whole or absent, even across processes.
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, readdirSync } from 'node:fs';

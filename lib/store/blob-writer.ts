@@ -3,7 +3,7 @@
  * under `ingest/` (same filesystem), fsynced, and renamed into `blobs/` only
  * after its digest (and size) checked. A killed writer leaves only a temp file.
  *
- * @internal
+ * @module
  */
 import { createHash, type Hash } from 'node:crypto';
 import { fsync, writev } from 'node:fs';

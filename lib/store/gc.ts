@@ -3,7 +3,7 @@
  * manifests, configs and layers), except those leased by running pulls, and
  * temp files of writers that no longer run.
  *
- * @internal
+ * @module
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
 /**
  * The content store (internal to ocikit; other areas import it from here).
  *
- * @internal
  * @module
  */
 export { Store } from './store.js';

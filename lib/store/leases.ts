@@ -3,7 +3,7 @@
  * garbage collection in another process does not delete them before the
  * index refers to them. A lease whose process is gone no longer counts.
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The annotations that name images in the layout's `index.json`.
  *
- * @internal
+ * @module
  */
 import type { Descriptor } from '../oci/image-types.js';
 

@@ -2,7 +2,7 @@
  * The content store: an OCI image layout (`oci-layout`, `index.json`,
  * `blobs/<alg>/<hex>`) under the storage root, readable by skopeo and umoci.
  *
- * @internal
+ * @module
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';

@@ -2,7 +2,6 @@
  * Writes that are never seen half-done: temp file in the same directory,
  * fsync, rename over the target, fsync of the directory.
  *
- * @internal
  * @module
  */
 import { randomBytes } from 'node:crypto';

@@ -7,7 +7,7 @@
  * plain 200 on the first request (a redirect, 401, 429/5xx) is handed back
  * before a byte is written, and the caller takes the ordinary path.
  *
- * @internal
+ * @module
  */
 import { Worker } from 'node:worker_threads';
 import { logger } from '../log.js';

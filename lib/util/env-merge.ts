@@ -3,7 +3,7 @@
  * in place, new keys appended), shared by container creation, exec and
  * config changes.
  *
- * @internal
+ * @module
  */
 
 /** The key of a `K=V` entry (the whole entry when it has no `=`). */

@@ -6,7 +6,7 @@
  * work: a pull of a 135 MB image spent ~100 ms of its main thread in it
  * otherwise. It also hashes what reached the file, not what was meant to.
  *
- * @internal
+ * @module
  */
 import { Worker } from 'node:worker_threads';
 import { logger } from '../log.js';

@@ -3,7 +3,6 @@
  * held as a lock file created with `O_EXCL`. The file records the owner's PID
  * and start time, so a lock left by a dead process is detected and broken.
  *
- * @internal
  * @module
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';

@@ -3,7 +3,7 @@
  * worker inherits the parent's flags, and a parent run as `node --input-type=module -e …`
  * would make the worker's CommonJS source an ES module (where `require` does not exist).
  *
- * @internal
+ * @module
  */
 export function workerExecArgv(): string[] {
   const out: string[] = [];

@@ -4,7 +4,6 @@
  * a volume with users is not removed without `force`. A volume with driver
  * options is mounted at its first user and unmounted after its last.
  *
- * @internal
  * @module
  */
 import { VolumeError } from '../errors.js';

@@ -3,7 +3,6 @@
  * `docker volume create --opt`), mounted on the volume's `_data` while some
  * container uses it, through the system's `mount` and `umount`.
  *
- * @internal
  * @module
  */
 import { execFile } from 'node:child_process';

@@ -2,7 +2,6 @@
  * Docker's copy-up: a volume mounted where the image has content starts with a
  * copy of that content, if the volume is empty.
  *
- * @internal
  * @module
  */
 import { type Dirent } from 'node:fs';

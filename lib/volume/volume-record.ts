@@ -2,7 +2,6 @@
  * The on-disk record of a volume: `volumes/<name>/volume.json` beside its data
  * directory `volumes/<name>/_data`, both under the storage root.
  *
- * @internal
  * @module
  */
 import { mkdir, readFile } from 'node:fs/promises';

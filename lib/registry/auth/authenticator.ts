@@ -3,7 +3,7 @@
  * credentials or with Bearer tokens fetched from the token realm, and caches
  * tokens per scope until they expire.
  *
- * @internal
+ * @module
  */
 import type { RequestInit, Response } from 'node-fetch';
 import { RegistryError } from '../../errors.js';

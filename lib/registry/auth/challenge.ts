@@ -1,7 +1,7 @@
 /**
  * Parsing `WWW-Authenticate` challenges (RFC 7235) as registries send them.
  *
- * @internal
+ * @module
  */
 
 /** One authentication challenge. */

@@ -1,7 +1,7 @@
 /**
  * Talking to `docker-credential-<name>` helpers (get, store, erase), as Docker does.
  *
- * @internal
+ * @module
  */
 import { spawn } from 'node:child_process';
 import { RegistryError } from '../../errors.js';

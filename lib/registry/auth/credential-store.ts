@@ -2,7 +2,7 @@
  * Stored credentials: Docker's `config.json` (`auths`, `credHelpers`, `credsStore`)
  * and Podman's `auth.json`. Lookup, and saving/removing like `docker login`/`logout`.
  *
- * @internal
+ * @module
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';

@@ -44,4 +44,21 @@ describe('the package as an app sees it', () => {
     expect(message).toContain("import { Image, Container } from 'ocikit'");
     expect(message).toContain("await import('ocikit')");
   });
+
+  test('the public types compile with skipLibCheck off on @types/node 20, and pull in no tar types', () => {
+    expect(JSON.parse(readFileSync(join(repo, 'node_modules/@types/node/package.json'), 'utf8')).version).toMatch(/^20\./);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], skipLibCheck: false, noEmit: true, types: ['node'] },
+      files: ['app.ts'],
+    }));
+    writeFileSync(join(app, 'app.ts'), APP);
+    const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', app, '--listFiles'], { cwd: app, encoding: 'utf8' });
+    const errors = r.stdout.split('\n').filter((l) => /error TS/.test(l));
+    expect(errors).toEqual([]);
+    expect(r.status).toBe(0);
+    const files = r.stdout.split('\n');
+    expect(files.filter((f) => /node_modules\/(tar|minizlib|minipass)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /ocikit.*\/(dist|lib)\//.test(f) || f.startsWith(join(repo, 'dist'))).length).toBeGreaterThan(0);
+  }, 60_000);
 });
