@@ -21,7 +21,8 @@ export function renderVerbHelp(spec: VerbSpec): string {
     lines.push('Aliases:', `  ${[spec.name, ...spec.aliases.map((a) => parent + a)].map((n) => `ocikit ${n}`).join(', ')}`, '');
   }
   const rows = [...spec.flags].sort((a, b) => a.name.localeCompare(b.name)).map(flagRow);
-  rows.push(['  -h, --help', 'Print usage']);
+  // `-h` is `--help` unless a flag has it (`run -h` is `--hostname`, as in Docker).
+  rows.push([spec.flags.some((f) => f.short === 'h') ? '      --help' : '  -h, --help', 'Print usage']);
   const width = Math.max(...rows.map(([left]) => left.length)) + 3;
   lines.push('Options:');
   for (const [left, right] of rows) lines.push(`${left.padEnd(width)}${right}`.trimEnd());

@@ -7,7 +7,7 @@ describe('help', () => {
     const text = renderVerbHelp(command.spec);
     expect(text.startsWith(`Usage:  ocikit ${name} `)).toBe(true);
     expect(text).toContain(`\n${command.spec.description}\n`);
-    expect(text).toContain('  -h, --help');
+    expect(text).toContain(command.spec.flags.some((f) => f.short === 'h') ? '      --help   ' : '  -h, --help');
     for (const f of command.spec.flags) {
       expect(text).toMatch(new RegExp(`${f.short === undefined ? ' {6}' : `  -${f.short}, `}--${f.name}\\b`));
       expect(text).toContain(f.description);
