@@ -12,6 +12,7 @@ import { IMAGE_COMMANDS } from './image-verbs.js';
 import { REGISTRY_COMMANDS } from './registry-verbs.js';
 import { infoCommand, versionCommand } from './system-verbs.js';
 import { VOLUME_COMMANDS } from './volume-verbs.js';
+import { MANAGEMENT, managementGroups } from './management.js';
 
 const volumeGroup: Command = {
   group: true,
@@ -30,22 +31,17 @@ const volumeGroup: Command = {
   },
 };
 
+const VERBS: readonly Command[] = [...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...REGISTRY_COMMANDS, ...VOLUME_COMMANDS, volumeGroup, infoCommand, versionCommand];
+const GROUPS = managementGroups(VERBS);
+
 /** Every command, top-level and sub-verbs. */
-export const ALL_COMMANDS: readonly Command[] = [
-  ...CONTAINER_COMMANDS,
-  ...IMAGE_COMMANDS,
-  ...REGISTRY_COMMANDS,
-  ...VOLUME_COMMANDS,
-  volumeGroup,
-  infoCommand,
-  versionCommand,
-];
+export const ALL_COMMANDS: readonly Command[] = [...VERBS, ...GROUPS];
 
 const describe = (cmds: readonly Command[]): VerbGroup['verbs'] => cmds.map((c) => ({ name: c.spec.name, description: c.spec.description }));
 
 /** The groups `ocikit --help` prints. */
 export const COMMAND_GROUPS: readonly VerbGroup[] = [
-  { title: 'Management Commands', verbs: describe([volumeGroup]) },
+  { title: 'Management Commands', verbs: describe([...GROUPS, volumeGroup]) },
   { title: 'Commands', verbs: describe([...CONTAINER_COMMANDS, ...IMAGE_COMMANDS, ...REGISTRY_COMMANDS, infoCommand, versionCommand]) },
 ];
 
@@ -54,17 +50,6 @@ function matches(command: Command, words: readonly string[]): boolean {
   return names.some((n) => n.split(' ').every((w, i) => words[i] === w) && n.split(' ').length <= words.length);
 }
 
-/** `ocikit image ls`, `ocikit container run` …: Docker's management forms of the top-level verbs. */
-const MANAGEMENT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  image: { ls: 'images', list: 'images', pull: 'pull', push: 'push', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect', save: 'save', load: 'load', import: 'import' },
-  container: {
-    ls: 'ps', list: 'ps', run: 'run', create: 'create', start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', rm: 'rm',
-    remove: 'rm', pause: 'pause', unpause: 'unpause', exec: 'exec', logs: 'logs', export: 'export', port: 'port',
-    commit: 'commit', cp: 'cp', diff: 'diff', top: 'top', stats: 'stats', wait: 'wait',
-  },
-  system: { info: 'info' },
-};
-
 /**
  * Finds the command that `argv` starts with (`volume ls …` before `volume …`)
  * and returns it with the remaining words.
@@ -72,8 +57,8 @@ const MANAGEMENT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 export function findCommand(argv: readonly string[]): { command: Command; args: string[] } | undefined {
   const target = MANAGEMENT[argv[0] ?? '']?.[argv[1] ?? ''];
   if (target !== undefined) {
-    const command = ALL_COMMANDS.find((c) => c.spec.name === target);
-    if (command !== undefined) return { command, args: argv.slice(2) };
+    const command = ALL_COMMANDS.find((c) => c.spec.name === target.verb);
+    if (command !== undefined) return { command, args: [...(target.prefix ?? []), ...argv.slice(2)] };
   }
   const two = ALL_COMMANDS.find((c) => c.spec.name.includes(' ') && matches(c, argv));
   if (two !== undefined) return { command: two, args: argv.slice(2) };
