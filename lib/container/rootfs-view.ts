@@ -8,8 +8,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, rmdirSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ContainerError } from '../errors.js';
 import { diffDirectories, diffOverlay, type LayerChanges } from '../layer/changes.js';
 import { mountOverlay, unmount } from '../snapshot/mount.js';
@@ -98,7 +98,17 @@ export async function containerChanges(state: ContainerState): Promise<LayerChan
   const runtimeOnly = (c: { kind: string; path: string }, st: import('node:fs').Stats | undefined): boolean =>
     c.kind === 'A' && RUNTIME_PATHS.has(c.path) && st !== undefined && ((st.isDirectory() && !hasChildren(c.path)) || (st.isFile() && st.size === 0));
   const first = all.filter((c, st) => !runtimeOnly(c, st));
-  // `/etc` made only to hold those files goes too.
+  // `/etc` made only to hold those files goes too, and so does the image's `/etc` that only
+  // looks changed because they were created in it (same mode and owner as below).
   const left = first.list.map((c) => c.path);
-  return first.filter((c, st) => !(c.kind === 'A' && c.path === '/etc' && st?.isDirectory() === true && !left.some((q) => q.startsWith('/etc/'))));
+  const lowers = prepared.kind === 'copy' ? [prepared.base] : prepared.mount.lowerdirs.map((d) => resolve(prepared.mount.cwd, d));
+  const below = lowers.map((d) => lstatSync(join(d, 'etc'), { throwIfNoEntry: false })).find((st) => st !== undefined);
+  const onlyHolder = (c: { kind: string; path: string }, st: Stats | undefined): boolean =>
+    c.path === '/etc' && st?.isDirectory() === true && !left.some((q) => q.startsWith('/etc/')) &&
+    (c.kind === 'A' || (c.kind === 'C' && below?.isDirectory() === true && sameOwnerAndMode(below, st)));
+  return first.filter((c, st) => !onlyHolder(c, st));
+}
+
+function sameOwnerAndMode(a: Stats, b: Stats): boolean {
+  return a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 }
