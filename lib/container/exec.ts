@@ -67,7 +67,10 @@ export async function execSpec(dir: string, state: ContainerState, cmd: string[]
   if (base === undefined) throw new ContainerError('ERR_STATE_CORRUPT', `container ${state.id} has a spec without a process`);
   const user = o.user === undefined ? base.user : await resolveUser(state.rootfs, o.user);
   if (o.env !== undefined) checkOptionLimits({ env: o.env });
-  const env = o.env === undefined ? base.env ?? [] : replaceOrAppendEnv(base.env ?? [], optionEnv(o.env));
+  // As `docker exec -t`: TERM=xterm unless the container's environment sets TERM.
+  const inherited = base.env ?? [];
+  const withTerm = o.tty === true && !inherited.some((e) => e.startsWith('TERM=')) ? ['TERM=xterm', ...inherited] : inherited;
+  const env = o.env === undefined ? withTerm : replaceOrAppendEnv(withTerm, optionEnv(o.env));
   checkProcess(cmd, env);
   const { consoleSize: _c, ...rest } = base;
   spec.process = { ...rest, args: cmd, env, user, cwd: o.workdir ?? base.cwd, terminal: o.tty === true };
