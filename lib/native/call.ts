@@ -5,6 +5,7 @@
  * @module
  */
 import { SyscallError } from '../errors.js';
+import { syscallMessage } from './exec-message.js';
 
 interface NativeErrorShape {
   message: string;
@@ -24,7 +25,8 @@ function isNativeSyscallError(e: unknown): e is NativeErrorShape & { errno: numb
 /** Converts `e` into a SyscallError when it came from a failed system call; otherwise returns it. */
 export function fromNative(e: unknown): unknown {
   if (!isNativeSyscallError(e) || e instanceof SyscallError) return e;
-  return new SyscallError(e.message, {
+  const path = typeof e.path === 'string' ? e.path : undefined;
+  return new SyscallError(syscallMessage(e.message, e.syscall, typeof e.code === 'string' ? e.code : undefined, path), {
     errno: e.errno,
     syscall: e.syscall,
     ...(typeof e.path === 'string' ? { path: e.path } : {}),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { syscallMessage } from './exec-message.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -100,7 +101,7 @@ export async function startDetached(spec: RuntimeSpec, options: DetachedOptions)
     | MonitorError;
   if ('error' in parsed) {
     const e = parsed.error;
-    throw new SyscallError(e.message, {
+    throw new SyscallError(syscallMessage(e.message, e.syscall, e.code, e.path ?? undefined), {
       errno: e.errno,
       syscall: e.syscall,
       errnoName: e.code,
