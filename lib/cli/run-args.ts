@@ -10,6 +10,7 @@ import { parseArgs } from './parser.js';
 import { type ParsedArgs, type VerbSpec, flagBool, flagList, flagNumber, flagString } from './spec.js';
 import { CONTAINER_SPECS } from './verbs/container-specs.js';
 import { parseBytes } from './bytes.js';
+import { availableParallelism } from 'node:os';
 
 /** What `parseRunArgs` returns. */
 export interface RunArgs {
@@ -27,6 +28,8 @@ export interface RunArgs {
   tty: boolean;
   /** `-a` streams, lower case (`stdin`, `stdout`, `stderr`); empty means Docker's default. */
   attach: string[];
+  /** Host directories of `-v` binds, which Docker creates when missing (`--mount` binds must exist). */
+  bindSources: string[];
 }
 
 const NETWORKS = new Set<string>(['none', 'host']);
@@ -116,8 +119,10 @@ export function runArgsFrom(
   }
   const lbl = flagList(args, 'label');
   if (lbl.length > 0) o.labels = labels(lbl);
+  const volumes = flagList(args, 'volume').map((v) => parseVolumeFlag(v, cwd));
+  const bindSources = volumes.flatMap((m) => (m.type === 'bind' ? [m.source] : []));
   const mounts = [
-    ...flagList(args, 'volume').map((v) => parseVolumeFlag(v, cwd)),
+    ...volumes,
     ...flagList(args, 'tmpfs').map((v) => parseTmpfsFlag(v)),
     ...flagList(args, 'mount').map((v) => parseMountFlag(v, cwd)),
   ];
@@ -129,6 +134,8 @@ export function runArgsFrom(
   const cpus = flagNumber(args, 'cpus');
   if (cpus !== undefined) {
     if (cpus <= 0) throw bad('--cpus', String(cpus), 'must be positive');
+    const host = availableParallelism();
+    if (cpus > host) throw new CliError(`range of CPUs is from 0.01 to ${host}.00, as there are only ${host} CPUs available`, { code: 'ERR_CLI_BAD_VALUE', verb: 'run' });
     o.cpus = cpus;
   }
   const shares = integer(args, 'cpu-shares');
@@ -150,7 +157,7 @@ export function runArgsFrom(
   }
   const attach = flagList(args, 'attach').map((a) => a.toLowerCase());
   for (const a of attach) if (!STREAMS.has(a)) throw bad('--attach', a, 'valid streams are STDIN, STDOUT and STDERR');
-  return { image, command, options: o, detach: flagBool(args, 'detach'), interactive, tty, attach };
+  return { image, command, options: o, detach: flagBool(args, 'detach'), interactive, tty, attach, bindSources };
 }
 
 function swapBytes(text: string): number {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createWriteStream, lstatSync, statSync } from 'node:fs';
+import { createWriteStream, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -42,8 +42,7 @@ async function eachContainer(args: ParsedArgs, io: CliIo, fn: (c: Container, ref
       const out = await fn(await Container.get(ref), ref);
       if (out !== undefined) io.stdout.write(`${out}\n`);
     } catch (err) {
-      const missing = err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND';
-      io.stderr.write(`Error response from daemon: ${missing ? `No such container: ${ref}` : errText(err)}\n`);
+      io.stderr.write(`Error: ${errText(err)}\n`);
       code = 1;
     }
   }
@@ -132,7 +131,7 @@ async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: b
   try {
     await c.start({ detach: false });
   } catch (err) {
-    io.stderr.write(`ocikit: Error response from daemon: ${errText(err)}\n`);
+    io.stderr.write(`ocikit: Error: ${errText(err)}\n`);
     return startFailureCode(err);
   }
   const streams = c.attach();
@@ -166,6 +165,7 @@ const run: VerbHandler = async (args, io) => {
   const notTty = r.detach ? undefined : refuseNonTty(io, r.interactive && (r.attach.length === 0 || r.attach.includes('stdin')), r.tty);
   if (notTty !== undefined) return notTty;
   await ensureImage(r.image, io);
+  for (const dir of r.bindSources) mkdirSync(dir, { recursive: true });
   if (r.detach) {
     const c = await Container.create(r.image, { ...r.options, detach: true });
     try {
@@ -173,7 +173,7 @@ const run: VerbHandler = async (args, io) => {
     } catch (err) {
       // As Docker: the container stays (created) unless --rm.
       if (r.options.rm === true) await c.remove({ force: true, volumes: true }).catch(() => undefined);
-      io.stderr.write(`ocikit: Error response from daemon: ${errText(err)}\n`);
+      io.stderr.write(`ocikit: Error: ${errText(err)}\n`);
       return startFailureCode(err);
     }
     io.stdout.write(`${c.id}\n`);
@@ -192,6 +192,7 @@ const run: VerbHandler = async (args, io) => {
 const create: VerbHandler = async (args, io) => {
   const r = runArgsFrom(args, io.env);
   await ensureImage(r.image, io);
+  for (const dir of r.bindSources) mkdirSync(dir, { recursive: true });
   const c = await Container.create(r.image, r.options);
   io.stdout.write(`${c.id}\n`);
   return 0;
@@ -266,7 +267,7 @@ const exec: VerbHandler = async (args, io) => {
     });
   } catch (err) {
     if (err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_RUNNING') {
-      io.stderr.write(`Error response from daemon: container ${c.id} is not running\n`);
+      io.stderr.write(`Error: ${errText(err)}\n`);
       return ExitCode.ERROR;
     }
     io.stderr.write(`OCI runtime exec failed: ${errText(err)}\n`);
