@@ -59,6 +59,7 @@ describe('parseRunArgs', () => {
       interactive: false,
       tty: false,
       attach: ['stdout'],
+      bindSources: [],
     });
   });
 
