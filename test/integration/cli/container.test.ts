@@ -124,7 +124,7 @@ describe('ocikit container verbs (child process)', () => {
     expect(ok(['restart', '-t', '0', 'clitest-web'])).toBe('clitest-web\n');
     expect(ok(['ps'])).toContain('clitest-web');
     expect(ok(['rm', '-f', 'clitest-web'])).toBe('clitest-web\n');
-    expect(ocikit(['rm', 'clitest-web'])).toMatchObject({ code: 1, stderr: expect.stringContaining('No such container') as unknown as string });
+    expect(ocikit(['rm', 'clitest-web'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no such container: clitest-web') as unknown as string });
   });
 
   test('logs -f follows until the container exits; exec -it gets a terminal of the caller\'s size; SIGTERM is proxied', async () => {
