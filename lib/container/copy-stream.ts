@@ -5,7 +5,7 @@
  * then fails with `ERR_COPY_TIMEOUT`). If the process dies first, the next observation of the
  * container thaws it (freeze.ts).
  *
- * @internal
+ * @module
  */
 import { Transform, type Readable } from 'node:stream';
 import { ContainerError } from '../errors.js';

@@ -5,7 +5,7 @@
  * the next observation of the container from any process thaws it. A user's `pause()` is a
  * paused state without owners and is never thawed that way.
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { logger } from '../log.js';

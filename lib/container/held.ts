@@ -5,7 +5,7 @@
  * releases them: kills what runs in those cgroups and the monitor, unmounts whatever is mounted
  * in the container directory, removes the cgroups.
  *
- * @internal
+ * @module
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Mount points of this process's mount namespace, from `/proc/self/mountinfo`.
  *
- * @internal
+ * @module
  */
 import { readFileSync } from 'node:fs';
 

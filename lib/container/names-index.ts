@@ -2,7 +2,7 @@
  * The names index of a containers directory: `names.json` (name → container id), changed only
  * under `names.lock`, so two processes never take one name.
  *
- * @internal
+ * @module
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

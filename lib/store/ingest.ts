@@ -3,7 +3,7 @@
  * naming the writer, so any process can remove what a killed writer left without ever touching
  * the file of a live one (a recycled pid has another start time).
  *
- * @internal
+ * @module
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';

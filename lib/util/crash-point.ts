@@ -4,7 +4,6 @@
  * it. Inert unless `OCIKIT_CRASH_AT` names the point; read at each call, so no
  * state is kept here.
  *
- * @internal
  * @module
  */
 

@@ -4,7 +4,6 @@
  * that telling whether a process lives never depends on the native side loading. When it cannot
  * be told, the answer is never "dead".
  *
- * @internal
  * @module
  */
 import { readFileSync } from 'node:fs';
