@@ -20,6 +20,7 @@ import { autoRemove, collectGarbage, exitCodeOf, isActive, observe, recordExit }
 import type { ContainerOptions } from './options.js';
 import { readRun, type RunRecord } from './runtime-record.js';
 import { releaseHeld } from './held.js';
+import { restartDetached } from './restart.js';
 import { createOnDisk, destroy } from './setup.js';
 import { launch, localRuns } from './start.js';
 import type { ContainerState } from './state.js';
@@ -260,10 +261,15 @@ export class Container {
     killRun(state, await this.#run(), signal);
   }
 
-  /** Stops and starts it again (`docker restart`). */
+  /**
+   * Stops and starts it again (`docker restart`), keeping how it ran: a container last started
+   * detached comes back detached; one started attached by this process comes back attached to it;
+   * one attached to another process comes back detached.
+   */
   async restart(options: ContainerStopOptions = {}): Promise<void> {
+    const detach = await restartDetached(this.#dir);
     await this.stop(options);
-    await this.start();
+    await this.start(detach !== undefined ? { detach } : {});
   }
 
   /** Freezes every process of the container (`docker pause`); takes over a freeze held by a copy or commit. */
