@@ -110,6 +110,20 @@ export class StoreError extends OcikitError {}
 /** An image that is not in the store, or an image operation that cannot be done. */
 export class ImageError extends OcikitError {}
 
+/**
+ * `ERR_IMAGE_USED_BY_CONTAINER`: removing the reference would leave containers without their
+ * image (Docker's "conflict: unable to remove repository reference"); remove it with `force`.
+ */
+export class ImageInUseError extends ImageError {
+  /** Ids (64 hex digits) of the containers created from the image. */
+  readonly containers: readonly string[];
+
+  constructor(message: string, containers: readonly string[], options: OcikitErrorOptions = {}) {
+    super('ERR_IMAGE_USED_BY_CONTAINER', message, options);
+    this.containers = Object.freeze([...containers]);
+  }
+}
+
 /** A layer that cannot be unpacked or produced safely. */
 export class LayerError extends OcikitError {
   /** Path of the offending tar entry, when the error concerns one. */

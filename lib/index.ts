@@ -17,6 +17,7 @@ export {
   type RegistryErrorDetails,
   StoreError,
   ImageError,
+  ImageInUseError,
   LayerError,
   RuntimeError,
   SyscallError,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ImageError } from '../errors.js';
+import { ImageError, ImageInUseError } from '../errors.js';
 import type { Digest } from '../oci/digest.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/image-types.js';
 import { parseReference } from '../reference/index.js';
@@ -20,6 +20,7 @@ import { pullImage } from './pull.js';
 import { pushImage } from './push.js';
 import { importImage, type ImportOptions } from './import.js';
 import { unpackImage } from './unpack.js';
+import { containersUsing, type ImageUser } from './users.js';
 import type { ApplyOptions } from '../layer/options.js';
 import type { ApplyResult } from '../layer/apply.js';
 import type { Readable } from 'node:stream';
@@ -122,12 +123,19 @@ export class Image {
    * image (several only with `force`). Unreferenced blobs are then collected, and so are
    * unpacked layers (snapshots) that no remaining image and no container uses.
    * Resolves with the references removed.
+   *
+   * Removing the last reference of an image that containers (running or not) were created from
+   * is refused, as Docker does; with `force` the references go but the image stays, untagged,
+   * for as long as it is kept (its containers still run, commit and restart).
+   *
+   * @throws ImageInUseError `ERR_IMAGE_USED_BY_CONTAINER` naming those containers, unless `force`.
    */
   static async remove(ref: string, opts: RemoveOptions = {}): Promise<string[]> {
     const store = await Store.open(opts.root);
     const image = await Image.get(ref, opts);
     const byName = !/^(sha256:)?[0-9a-f]{6,64}$/.test(ref);
     const key = byName ? refKey(parseReference(ref)) : undefined;
+    const users = await containersUsing(opts.root ?? storageRoot(), image.id, image.digest);
     const removed = await store.updateIndex((index) => {
       const mine = index.manifests.filter((d) => d.digest === image.digest);
       const targets = key !== undefined ? mine.filter((d) => refOf(d) === key || (refOf(d) === undefined && key.includes('@'))) : mine;
@@ -136,7 +144,14 @@ export class Image {
         throw new ImageError('ERR_IMAGE_IN_USE', `image ${ref} is referenced by ${names.size} references; remove them by name or use force`);
       }
       const gone = targets.length > 0 ? targets : key !== undefined && key.includes('@') ? mine : [];
-      index.manifests = index.manifests.filter((d) => !gone.includes(d));
+      const kept = mine.filter((d) => !gone.includes(d));
+      let keep: Descriptor | undefined;
+      if (users.length > 0 && gone.length > 0 && !kept.some((d) => refOf(d) !== undefined)) {
+        if (opts.force !== true) throw inUse(ref, image.id, users);
+        // Docker's -f: untagged, but kept for its containers
+        if (kept.length === 0) keep = gone[0];
+      }
+      index.manifests = index.manifests.flatMap((d) => (d === keep ? [untagged(d)] : gone.includes(d) ? [] : [d]));
       return gone.map((d) => refOf(d) ?? d.digest);
     });
     await collectGarbage(store);
@@ -203,3 +218,17 @@ export class Image {
   }
 }
 
+
+/** The refusal of removing the last reference of an image that containers use, worded as Docker's. */
+function inUse(ref: string, id: string, users: ImageUser[]): ImageInUseError {
+  const list = users.map((u) => `${u.id.slice(0, 12)} (${u.name}, ${u.status})`).join(', ');
+  const what = users.length === 1 ? `container ${list} is` : `containers ${list} are`;
+  return new ImageInUseError(`conflict: unable to remove repository reference ${JSON.stringify(ref)} (must force) - ${what} using its referenced image ${id.replace(/^sha256:/, '').slice(0, 12)}`, users.map((u) => u.id));
+}
+
+/** `d` without its reference name: an index entry that keeps the image's blobs, listed as `<none>`. */
+function untagged(d: Descriptor): Descriptor {
+  const { [REF_NAME]: _name, ...rest } = d.annotations ?? {};
+  const { annotations: _a, ...plain } = d;
+  return Object.keys(rest).length > 0 ? { ...plain, annotations: rest } : plain;
+}
