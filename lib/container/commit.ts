@@ -18,6 +18,7 @@ import type { LayerCompression } from '../oci/media-types.js';
 import { mergeEntrypointCmd } from './config-merge.js';
 import { containerChanges } from './rootfs-view.js';
 import type { ContainerState } from './state.js';
+import { envKey } from '../util/env-merge.js';
 
 /** Options of `container.commit()`. */
 export interface CommitOptions {
@@ -51,12 +52,25 @@ async function baseImage(store: Store, state: ContainerState): Promise<Image> {
   }
 }
 
+/**
+ * The environment a commit stores: the image's plus what the user set, as resolved at create;
+ * not what ocikit injects into the process at run (`HOSTNAME`, `TERM` for a terminal, the default
+ * `PATH`), which would otherwise follow every container of the new image.
+ */
+export function committedEnv(image: ContainerConfig, state: ContainerState): string[] {
+  const given = state.config.options.env;
+  const optionKeys = Array.isArray(given) ? given.map(envKey) : Object.keys(given ?? {});
+  const keys = new Set([...(image.Env ?? []).filter((e) => e.includes('=')).map(envKey), ...optionKeys]);
+  const entries = new Map(state.config.merged.env.map((e) => [envKey(e), e]));
+  return [...keys].flatMap((k) => entries.get(k) ?? []); // the image's order, then the user's
+}
+
 /** The runtime config the new image gets: the container's own, as Docker commits it. */
 function committedConfig(base: ImageConfig, state: ContainerState): ContainerConfig {
   const image = base.config ?? {};
   const { options, merged } = state.config;
   const { entrypoint, cmd } = mergeEntrypointCmd(image, options);
-  const out: ContainerConfig = { ...image, Env: [...merged.env], Cmd: cmd.length > 0 ? cmd : null, Entrypoint: entrypoint.length > 0 ? entrypoint : null };
+  const out: ContainerConfig = { ...image, Env: committedEnv(image, state), Cmd: cmd.length > 0 ? cmd : null, Entrypoint: entrypoint.length > 0 ? entrypoint : null };
   if (merged.workdir !== '' && merged.workdir !== '/') out.WorkingDir = merged.workdir;
   else if (image.WorkingDir !== undefined) out.WorkingDir = image.WorkingDir;
   if (merged.user !== '') out.User = merged.user;
