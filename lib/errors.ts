@@ -28,6 +28,18 @@ export class OcikitError extends Error {
   }
 }
 
+/**
+ * `ABORT_ERR`: the caller's `AbortSignal` ended a long operation or stream. Named `AbortError`
+ * with Node's code, so handlers written for Node's own aborts recognise it; `cause` is the
+ * signal's reason.
+ */
+export class AbortError extends OcikitError {
+  constructor(message = 'the operation was aborted', options: OcikitErrorOptions = {}) {
+    super('ABORT_ERR', message, options);
+    this.name = 'AbortError';
+  }
+}
+
 /** An image reference string that does not follow the Docker reference grammar. */
 export class InvalidReferenceError extends OcikitError {
   /** The reference as the caller gave it. */

@@ -10,6 +10,7 @@
 export {
   OcikitError,
   type OcikitErrorOptions,
+  AbortError,
   InvalidReferenceError,
   InvalidDigestError,
   DigestMismatchError,

@@ -338,8 +338,12 @@ export class Container {
     await destroy(store(), state, options.volumes === true || autoRemove(state));
   }
 
-  /** The container's output from its json-file log, line by line (`docker logs`). */
-  logs(options: LogsOptions = {}): AsyncIterable<string> {
+  /**
+   * The container's output from its json-file log, line by line (`docker logs`). A follow ends
+   * when the container stops, on `break` (at once, even while it waits) and on `signal`
+   * (rejecting with an `AbortError`).
+   */
+  logs(options: LogsOptions = {}): AsyncIterableIterator<string> {
     const running = async (): Promise<boolean> => {
       try {
         return isActive(await this.#state()) || localRuns.has(this.id);

@@ -4,6 +4,7 @@
  * @module
  */
 import { open } from 'node:fs/promises';
+import { abortable, pause } from '../util/abortable.js';
 import type { LogEntry } from './io.js';
 
 /** Options of `container.logs()` (`docker logs` flags). */
@@ -22,6 +23,11 @@ export interface LogsOptions {
   stdout?: boolean;
   /** Include stderr (default true). */
   stderr?: boolean;
+  /**
+   * Ends the reading, also while a follow waits for more: the iteration then rejects with an
+   * `AbortError` (`ABORT_ERR`). A `break` (the iterator's `return()`) ends it quietly, at once too.
+   */
+  signal?: AbortSignal;
 }
 
 function millis(t: Date | number): number {
@@ -48,9 +54,14 @@ function parse(line: string): LogEntry | undefined {
 
 /**
  * The log entries of `path` as text lines; with `follow`, polls for more until
- * `running()` says the container stopped (and the rest is read).
+ * `running()` says the container stopped (and the rest is read), `o.signal` aborts
+ * or the caller returns.
  */
-export async function* readLog(path: string, o: LogsOptions, running: () => Promise<boolean>): AsyncGenerator<string> {
+export function readLog(path: string, o: LogsOptions, running: () => Promise<boolean>): AsyncIterableIterator<string> {
+  return abortable((stop) => logLines(path, o, running, stop), o.signal, 'reading the logs');
+}
+
+async function* logLines(path: string, o: LogsOptions, running: () => Promise<boolean>, stop: AbortSignal): AsyncGenerator<string> {
   let offset = 0;
   let rest = '';
   const format = (e: LogEntry): string => (o.timestamps ? `${e.time} ${e.log}` : e.log);
@@ -83,10 +94,10 @@ export async function* readLog(path: string, o: LogsOptions, running: () => Prom
   if (o.tail !== undefined && o.tail >= 0) first = o.tail === 0 ? [] : first.slice(-o.tail);
   for (const e of first) yield format(e);
   if (!o.follow) return;
-  for (;;) {
+  while (!stop.aborted) {
     const stillRunning = await running();
     for (const e of await readMore()) yield format(e);
     if (!stillRunning) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await pause(100, stop);
   }
 }
