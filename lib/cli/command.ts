@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { exitQuietlyOnEpipe } from './epipe.js';
 import type { ParsedArgs, VerbSpec } from './spec.js';
 
 /** A writable text stream; `isTTY` decides whether progress is redrawn in place. */
@@ -46,7 +47,8 @@ export const ExitCode = {
   NOT_FOUND: 127,
 } as const;
 
-/** The `io` of the running process. */
+/** The `io` of the running process; a reader closing stdout or stderr ends it quietly (EPIPE). */
 export function processIo(): CliIo {
+  exitQuietlyOnEpipe();
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
