@@ -15,7 +15,7 @@ import type { ContainerProcess } from '../native/runtime.js';
 import { collectExec, execSpec, startExec, type ExecOptions, type ExecProcess, type ExecResult } from './exec.js';
 import { inspectState, topRows, type ContainerInspect, type ContainerStats, type ContainerTop } from './inspect.js';
 import { LOG_FILE } from './io.js';
-import { readLog, type LogsOptions } from './logs.js';
+import { readLog, readLogLines, type LogLine, type LogsOptions } from './logs.js';
 import { autoRemove, collectGarbage, exitCodeOf, isActive, observe, recordExit } from './observe.js';
 import type { ContainerOptions } from './options.js';
 import { readRun, type RunRecord } from './runtime-record.js';
@@ -344,15 +344,21 @@ export class Container {
    * (rejecting with an `AbortError`).
    */
   logs(options: LogsOptions = {}): AsyncIterableIterator<string> {
-    const running = async (): Promise<boolean> => {
-      try {
-        return isActive(await this.#state()) || localRuns.has(this.id);
-      } catch {
-        return false;
-      }
-    };
-    return readLog(join(this.#dir, LOG_FILE), options, running);
+    return readLog(join(this.#dir, LOG_FILE), options, this.#running);
   }
+
+  /** {@link Container.logs} with each line's stream (`stdout`/`stderr`) and time, as `docker logs` splits them. */
+  logEntries(options: LogsOptions = {}): AsyncIterableIterator<LogLine> {
+    return readLogLines(join(this.#dir, LOG_FILE), options, this.#running);
+  }
+
+  #running = async (): Promise<boolean> => {
+    try {
+      return isActive(await this.#state()) || localRuns.has(this.id);
+    } catch {
+      return false;
+    }
+  };
 
   /** The stdio of a container this process started attached. */
   attach(): AttachedStreams {

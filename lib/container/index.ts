@@ -23,7 +23,7 @@ export {
   type AttachedStreams,
 } from './container.js';
 export type { ExecOptions, ExecResult, ExecProcess } from './exec.js';
-export type { LogsOptions } from './logs.js';
+export type { LogLine, LogsOptions } from './logs.js';
 export type { ContainerInspect, ContainerTop, ContainerStats } from './inspect.js';
 export type { ContainerStatus } from './state.js';
 export { ContainerError } from '../errors.js';

@@ -30,6 +30,15 @@ export interface LogsOptions {
   signal?: AbortSignal;
 }
 
+/** One line of a container's log with the stream it came from (see `container.logEntries()`). */
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  /** The line as `logs()` gives it (with its time first under `timestamps`). */
+  text: string;
+  /** RFC 3339 time (nanoseconds) it was written. */
+  time: string;
+}
+
 function millis(t: Date | number): number {
   return t instanceof Date ? t.getTime() : t * 1000;
 }
@@ -58,13 +67,20 @@ function parse(line: string): LogEntry | undefined {
  * or the caller returns.
  */
 export function readLog(path: string, o: LogsOptions, running: () => Promise<boolean>): AsyncIterableIterator<string> {
+  return abortable(async function* texts(stop) {
+    for await (const l of logLines(path, o, running, stop)) yield l.text;
+  }, o.signal, 'reading the logs');
+}
+
+/** {@link readLog} with each line's stream and time. */
+export function readLogLines(path: string, o: LogsOptions, running: () => Promise<boolean>): AsyncIterableIterator<LogLine> {
   return abortable((stop) => logLines(path, o, running, stop), o.signal, 'reading the logs');
 }
 
-async function* logLines(path: string, o: LogsOptions, running: () => Promise<boolean>, stop: AbortSignal): AsyncGenerator<string> {
+async function* logLines(path: string, o: LogsOptions, running: () => Promise<boolean>, stop: AbortSignal): AsyncGenerator<LogLine> {
   let offset = 0;
   let rest = '';
-  const format = (e: LogEntry): string => (o.timestamps ? `${e.time} ${e.log}` : e.log);
+  const format = (e: LogEntry): LogLine => ({ stream: e.stream === 'stderr' ? 'stderr' : 'stdout', text: o.timestamps ? `${e.time} ${e.log}` : e.log, time: e.time });
   const readMore = async (): Promise<LogEntry[]> => {
     let fh;
     try {

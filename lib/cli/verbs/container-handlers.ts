@@ -23,6 +23,7 @@ import { flagBool, flagList, flagNumber, flagString, type ParsedArgs } from '../
 import { refuseNonTty } from '../tty-check.js';
 import { setContainerHandler } from './container-verbs.js';
 import { extractLocal, tarOfLocal } from './local-tar.js';
+import { logsVerb } from './logs-verb.js';
 
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -285,24 +286,6 @@ const exec: VerbHandler = async (args, io) => {
   }
 };
 
-const logs: VerbHandler = async (args, io) => {
-  const c = await Container.get(args.positionals[0] as string);
-  const tailText = flagString(args, 'tail');
-  const tail = tailText === undefined || tailText === 'all' ? undefined : Number(tailText);
-  if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new CliError(`invalid value for --tail: ${tailText}`, { code: 'ERR_CLI_BAD_VALUE', verb: 'logs' });
-  const sinceText = flagString(args, 'since');
-  let since: Date | undefined;
-  if (sinceText !== undefined) {
-    const rel = /^(\d+)(s|m|h)$/.exec(sinceText);
-    since = rel !== null ? new Date(Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[rel[2] as 's' | 'm' | 'h']) : new Date(sinceText);
-    if (Number.isNaN(since.getTime())) throw new CliError(`invalid value for --since: ${sinceText}`, { code: 'ERR_CLI_BAD_VALUE', verb: 'logs' });
-  }
-  for await (const line of c.logs({ follow: flagBool(args, 'follow'), timestamps: flagBool(args, 'timestamps'), ...(tail !== undefined ? { tail } : {}), ...(since ? { since } : {}) })) {
-    io.stdout.write(line);
-  }
-  return 0;
-};
-
 const exportVerb: VerbHandler = async (args, io) => {
   const c = await Container.get(args.positionals[0] as string);
   const file = flagString(args, 'output');
@@ -485,7 +468,7 @@ export function registerContainerHandlers(): void {
   setContainerHandler('unpause', simple(async (c) => c.unpause()));
   setContainerHandler('ps', ps);
   setContainerHandler('exec', exec);
-  setContainerHandler('logs', logs);
+  setContainerHandler('logs', logsVerb);
   setContainerHandler('export', exportVerb);
   setContainerHandler('port', port);
   setContainerHandler('commit', commit);

@@ -116,6 +116,7 @@ export const CONTAINER_SPECS: readonly VerbSpec[] = [
       f('since', 'string', 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
       f('tail', 'string', 'Number of lines to show from the end of the logs', { short: 'n', defaultText: '"all"' }),
       f('timestamps', 'bool', 'Show timestamps', { short: 't' }),
+      f('until', 'string', 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
     ],
     ...one,
   },
