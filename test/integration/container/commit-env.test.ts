@@ -15,25 +15,25 @@ async function output(c: Container): Promise<string> {
 
 asRoot('commit and the environment', () => {
   beforeAll(async () => {
-    await loadBusybox('ocikit-test/env-base:latest', { Env: ['PATH=/bin', 'A=image'] });
+    await loadBusybox('ocikit-commitenv/env-base:latest', { Env: ['PATH=/bin', 'A=image'] });
   });
   afterAll(async () => {
-    await removeMine();
-    for (const r of ['ocikit-test/env-committed:1', 'ocikit-test/env-committed:2', 'ocikit-test/env-base:latest']) await Image.remove(r, { force: true }).catch(() => undefined);
+    await removeMine('ocikit-commitenv/');
+    for (const r of ['ocikit-commitenv/env-committed:1', 'ocikit-commitenv/env-committed:2', 'ocikit-commitenv/env-base:latest']) await Image.remove(r, { force: true }).catch(() => undefined);
   });
 
   test('no HOSTNAME (nor TERM of a terminal) in the committed Env; a container of the new image has its own hostname', async () => {
-    const src = await Container.run('ocikit-test/env-base', { cmd: ['true'], env: { B: 'opt', A: 'mine' }, hostname: 'source-host', tty: true });
+    const src = await Container.run('ocikit-commitenv/env-base', { cmd: ['true'], env: { B: 'opt', A: 'mine' }, hostname: 'source-host', tty: true });
     let committed: Image;
     try {
       await src.wait();
-      committed = await src.commit({ ref: 'ocikit-test/env-committed:1' });
+      committed = await src.commit({ ref: 'ocikit-commitenv/env-committed:1' });
     } finally {
       await src.remove();
     }
     expect(committed.config.config?.Env).toEqual(['PATH=/bin', 'A=mine', 'B=opt']);
 
-    const next = await Container.run('ocikit-test/env-committed:1', { cmd: ['sh', '-c', 'echo "$HOSTNAME $(hostname) $TERM."'] });
+    const next = await Container.run('ocikit-commitenv/env-committed:1', { cmd: ['sh', '-c', 'echo "$HOSTNAME $(hostname) $TERM."'] });
     try {
       await next.wait();
       const hostname = (await next.inspect()).Config.Hostname;
@@ -45,10 +45,10 @@ asRoot('commit and the environment', () => {
   });
 
   test('a HOSTNAME the user set is theirs, and is kept', async () => {
-    const src = await Container.run('ocikit-test/env-base', { cmd: ['true'], env: ['HOSTNAME=chosen'] });
+    const src = await Container.run('ocikit-commitenv/env-base', { cmd: ['true'], env: ['HOSTNAME=chosen'] });
     try {
       await src.wait();
-      const img = await src.commit({ ref: 'ocikit-test/env-committed:2' });
+      const img = await src.commit({ ref: 'ocikit-commitenv/env-committed:2' });
       expect(img.config.config?.Env).toEqual(['PATH=/bin', 'A=image', 'HOSTNAME=chosen']);
     } finally {
       await src.remove();

@@ -3,12 +3,12 @@ import { jest } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { Container } from '../../../lib/container/index.js';
 import { AbortError } from '../../../lib/errors.js';
-import { loadBusybox, removeMine, sleep } from './helpers.js';
+import { loadBusybox, sleep, removeMine } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
 jest.setTimeout(30_000);
 
-const IMG = 'ocikit-test/busybox:latest';
+const IMG = 'ocikit-logsend/busybox:latest';
 
 /** `p`, or a rejection after `ms`: a hang fails the test instead of timing it out. */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -29,7 +29,7 @@ asRoot('logs({ follow: true }) of a running container ends on the caller\'s term
   });
   afterAll(async () => {
     await c.remove({ force: true });
-    await removeMine();
+    await removeMine('ocikit-logsend/');
   });
 
   test('return() while a next() waits ends both at once, leaving no timer or fd', async () => {

@@ -6,14 +6,14 @@ import { expectGone, loadBusybox, removeMine } from './helpers.js';
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
 jest.setTimeout(30_000);
 
-const IMG = 'ocikit-test/busybox:latest';
+const IMG = 'ocikit-restart/busybox:latest';
 
 asRoot('Container.restart keeps how the container ran', () => {
   beforeAll(async () => {
     await loadBusybox(IMG);
   });
   afterAll(async () => {
-    await removeMine();
+    await removeMine('ocikit-restart/');
   });
 
   test('created, then started detached: a restart brings it back detached', async () => {
