@@ -26,6 +26,8 @@ import { launch, localRuns } from './start.js';
 import type { ContainerState } from './state.js';
 import { ContainerStore } from './store.js';
 import { withLock } from '../util/lock.js';
+import { abortErrorOf } from '../util/abortable.js';
+import { attachedView, type AttachOptions } from './attach.js';
 import { killRun, stopRun, waitInactive } from './stop.js';
 import { signalName } from './signals.js';
 import { checkCreateArgs } from './validate.js';
@@ -360,11 +362,15 @@ export class Container {
     }
   };
 
-  /** The stdio of a container this process started attached. */
-  attach(): AttachedStreams {
+  /**
+   * The stdio of a container this process started attached. With `signal`, streams of their own
+   * that end (and stop passing input) when it aborts, while the container runs on.
+   */
+  attach(options: AttachOptions = {}): AttachedStreams {
     const local = localRuns.get(this.id);
     if (!local) throw new ContainerError('ERR_NOT_ATTACHED', `container ${this.id} was not started attached by this process`);
-    return { stdout: local.stdout, stderr: local.stderr, stdin: local.stdin };
+    const streams = { stdout: local.stdout, stderr: local.stderr, stdin: local.stdin };
+    return options.signal !== undefined ? attachedView(streams, options.signal) : streams;
   }
 
   /** Output of an attached container (see {@link Container.attach}). */
@@ -380,17 +386,19 @@ export class Container {
     return this.attach().stdin;
   }
 
-  /** Starts a process in the running container and streams its stdio (`docker exec -i`). */
+  /** Starts a process in the running container and streams its stdio (`docker exec -i`); `signal` kills it. */
   async execStream(cmd: string[], options: ExecOptions = {}): Promise<ExecProcess> {
+    if (options.signal?.aborted === true) throw abortErrorOf(options.signal, 'the exec');
     const state = await this.#state();
     if (state.status !== 'running') throw notRunning(this.id);
     const spec = await execSpec(this.#dir, state, cmd, options);
     return startExec(this.#dir, await this.#init(), spec, options);
   }
 
-  /** Runs a process in the running container and collects its output (`docker exec`). */
+  /** Runs a process in the running container and collects its output (`docker exec`); rejects with an `AbortError` on `signal`. */
   async exec(cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const { status, stdout, stderr } = await collectExec(await this.execStream(cmd, options));
+    if (options.signal?.aborted === true) throw abortErrorOf(options.signal, 'the exec');
     return { exitCode: exitCodeOf(status), stdout, stderr };
   }
 

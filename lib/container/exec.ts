@@ -29,6 +29,11 @@ export interface ExecOptions {
   workdir?: string;
   /** Keep stdin open (`-i`): the streaming variant's `stdin` is writable. */
   interactive?: boolean;
+  /**
+   * Ends the exec: its process is killed (SIGKILL), so its streams end and `exited` resolves
+   * with that kill; `exec()` then rejects with an `AbortError` (`ABORT_ERR`).
+   */
+  signal?: AbortSignal;
 }
 
 /** What `container.exec()` resolves with. */
@@ -85,7 +90,7 @@ export function startExec(dir: string, init: ContainerProcess, spec: RuntimeSpec
     if (o.tty) {
       const p = execInContainer(init, spec, { stdio: [nul, nul, nul] });
       const master = p.ptyMaster as number;
-      return wrap(p, ptyReader(master), null, o.interactive ? ptyWriter(master) : null);
+      return wrap(p, ptyReader(master), null, o.interactive ? ptyWriter(master) : null, o.signal);
     }
     const input = o.interactive ? makePipe(dir, true) : undefined;
     const out = makePipe(dir);
@@ -99,15 +104,24 @@ export function startExec(dir: string, init: ContainerProcess, spec: RuntimeSpec
       for (const fd of [out.node, err.node, ...(input ? [input.node] : [])]) closeSync(fd);
       throw e;
     }
-    return wrap(p, pipeReader(out.node), pipeReader(err.node), input ? pipeWriter(input.node) : null);
+    return wrap(p, pipeReader(out.node), pipeReader(err.node), input ? pipeWriter(input.node) : null, o.signal);
   } finally {
     for (const fd of opened) closeSync(fd);
   }
 }
 
-function wrap(p: ContainerProcess, stdout: Readable, stderr: Readable | null, stdin: Writable | null): ExecProcess {
+function wrap(p: ContainerProcess, stdout: Readable, stderr: Readable | null, stdin: Writable | null, signal: AbortSignal | undefined): ExecProcess {
   stdin?.on('error', () => undefined);
-  void p.exited.then(() => stdin?.destroy());
+  const onAbort = (): void => {
+    if (p.running) p.kill('SIGKILL');
+    stdin?.destroy();
+  };
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  void p.exited.then(() => {
+    signal?.removeEventListener('abort', onAbort);
+    stdin?.destroy();
+  });
   return {
     pid: p.pid,
     stdout,

@@ -24,6 +24,7 @@ export {
 } from './container.js';
 export type { ExecOptions, ExecResult, ExecProcess } from './exec.js';
 export type { LogLine, LogsOptions } from './logs.js';
+export type { AttachOptions } from './attach.js';
 export type { ContainerInspect, ContainerTop, ContainerStats } from './inspect.js';
 export type { ContainerStatus } from './state.js';
 export { ContainerError } from '../errors.js';
