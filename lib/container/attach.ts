@@ -1,7 +1,7 @@
 /**
  * Attaching to a container's stdio for as long as the caller's signal allows.
  *
- * @internal
+ * @module
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 

@@ -1,9 +1,10 @@
 /**
  * How `restart` starts a container again: as its last run did.
  *
- * @internal
+ * @module
  */
-import { readRun, selfIdentity } from './runtime-record.js';
+import { selfIdentity } from '../util/process-identity.js';
+import { readRun } from './runtime-record.js';
 
 /**
  * Whether a restart of the container in `dir` starts it detached, as `docker restart` keeps a

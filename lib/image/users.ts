@@ -1,7 +1,7 @@
 /**
  * Which containers use an image: what `Image.remove` must not take from under them.
  *
- * @internal
+ * @module
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';

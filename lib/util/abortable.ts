@@ -2,7 +2,7 @@
  * Ending long streams on the caller's terms: an `AbortSignal`, or `return()` (a `break`)
  * even while a `next()` waits.
  *
- * @internal
+ * @module
  */
 import { AbortError } from '../errors.js';
 

@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { once } from 'node:events';
 import { Container } from '../../../lib/container/index.js';
 import { AbortError } from '../../../lib/errors.js';
-import { loadBusybox, sleep, removeFromImages } from './helpers.js';
+import { loadBusybox, sleep, removeMine } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
 jest.setTimeout(30_000);
@@ -21,7 +21,7 @@ asRoot('exec and attach end on an AbortSignal', () => {
     await loadBusybox(IMG);
   });
   afterAll(async () => {
-    await removeFromImages('ocikit-abort/');
+    await removeMine('ocikit-abort/');
   });
 
   test('exec: an abort kills the process and exec() rejects with an AbortError; execStream ends', async () => {
