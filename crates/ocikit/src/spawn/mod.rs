@@ -88,8 +88,6 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     let old = child::set_sigmask(!0).map_err(|e| SysError::new(e, "sigprocmask"))?;
     let undumpable = undumpable::Undumpable::enter()?;
     let res = unsafe { clone3(&mut args, entry, &ctx as *const Ctx as *mut c_void) };
-    // the child has exec'd ocikit-exec (or failed): our memory is ours alone again
-    drop(undumpable);
     let _ = child::set_sigmask(old);
     let pid = res.map_err(|e| SysError::new(e, "clone3"))? as i32;
     let (pid, pidfd) = if exec {
@@ -107,11 +105,23 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     };
     if !report.failed {
         pipe.close_write();
-        if let Some(errno) = pipe.exec_failure() {
-            report.failed = true;
-            report.errno = errno.0;
-            report.step = "execve";
-            report.path = Some(&*plan.arg0 as *const std::ffi::CStr);
+        match pipe.outcome() {
+            Outcome::Started => {}
+            Outcome::Failed(errno) => {
+                report.failed = true;
+                report.errno = errno.0;
+                report.step = "execve";
+                report.path = Some(&*plan.arg0 as *const std::ffi::CStr);
+            }
+            // a container process stopped the child before its first exec went through: it may
+            // still hold our memory, so it must not live on once we are dumpable again
+            Outcome::TimedOut if still_runs_our_binary(pid) => {
+                let _ = unsafe { sc!(nr::PIDFD_SEND_SIGNAL, pidfd, SIGKILL, 0, 0) };
+                report.failed = true;
+                report.errno = Errno::ETIMEDOUT.0;
+                report.step = "exec (the process was stopped before it started)";
+            }
+            Outcome::TimedOut => {}
         }
     }
     if report.failed {
@@ -119,9 +129,15 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
             let _ = reaper::wait_pidfd(pidfd);
             close(pidfd);
         }
+        drop(undumpable);
         let path = report.path.map(|p| unsafe { &*p }.to_string_lossy().into_owned());
         return Err(SysError { errno: Errno(report.errno), step: report.step.to_string(), path });
     }
+    // Only now is our memory ours alone again. The vfork wait ends when the child's exec releases
+    // our mm, but the kernel switches the child to its new mm a little later (exec_mm_release comes
+    // before exec_mmap): until then /proc/<child>/mem still opens our memory. The report pipe's end
+    // (closed at the exec of the container's program, after ocikit-exec's own exec) is past that.
+    drop(undumpable);
     drop(stack);
     drop(stack2);
     let pty_master = match sockets {
@@ -153,8 +169,9 @@ impl ReportPipe {
         self.write = -1;
     }
 
-    /// The errno ocikit-exec sent, or None once the pipe closed (its exec succeeded).
-    fn exec_failure(&self) -> Option<Errno> {
+    /// What ocikit-exec said: its exec went through (the pipe closed), failed (an errno came), or
+    /// nothing within [`REPORT_WAIT_MS`].
+    fn outcome(&self) -> Outcome {
         #[repr(C)]
         struct PollFd {
             fd: i32,
@@ -167,17 +184,34 @@ impl ReportPipe {
             match unsafe { sc!(nr::PPOLL, &mut pfd as *mut PollFd, 1, ts.as_ptr(), 0, 0) } {
                 Err(Errno::EINTR) => continue,
                 Ok(1) => break,
-                _ => return None,
+                Ok(_) => return Outcome::TimedOut,
+                Err(_) => return Outcome::Started,
             }
         }
         let mut buf = [0u8; 4];
         loop {
             match unsafe { sc!(nr::READ, self.read, buf.as_mut_ptr(), 4) } {
                 Err(Errno::EINTR) => continue,
-                Ok(4) => return Some(Errno(i32::from_ne_bytes(buf))),
-                _ => return None,
+                Ok(4) => return Outcome::Failed(Errno(i32::from_ne_bytes(buf))),
+                _ => return Outcome::Started,
             }
         }
+    }
+}
+
+enum Outcome {
+    Started,
+    Failed(Errno),
+    TimedOut,
+}
+
+/// Whether `pid` still runs our own binary: it has not got through its first exec, so it may still
+/// share our memory.
+fn still_runs_our_binary(pid: i32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata("/proc/self/exe"), std::fs::metadata(format!("/proc/{pid}/exe"))) {
+        (Ok(me), Ok(it)) => me.dev() == it.dev() && me.ino() == it.ino(),
+        _ => false,
     }
 }
 

@@ -26,6 +26,7 @@ impl Errno {
     pub const ENOSPC: Errno = Errno(28);
     pub const ERANGE: Errno = Errno(34);
     pub const ENAMETOOLONG: Errno = Errno(36);
+    pub const ETIMEDOUT: Errno = Errno(110);
     pub const ENOSYS: Errno = Errno(38);
     pub const ELOOP: Errno = Errno(40);
     pub const ENODATA: Errno = Errno(61);
