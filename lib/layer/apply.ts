@@ -76,10 +76,14 @@ export async function applyLayer(layer: LayerSource, dir: string, options: Apply
   let pendingBodies = 0;
   let onBodiesDone: (() => void) | undefined;
 
+  // An archive of nothing but end-of-archive blocks is an empty layer (what a commit of an untouched
+  // container writes, and Docker accepts); node-tar calls it an unrecognized format.
+  let sawData = false;
   const sink = new Writable({
     highWaterMark: 1 << 16,
     write(chunk: Buffer, _enc, cb) {
       if (failure !== undefined) return cb(asLayerError(failure));
+      if (!sawData) sawData = chunk.some((b) => b !== 0);
       if (parser.write(chunk)) cb();
       else parser.once('drain', () => cb(failure === undefined ? undefined : asLayerError(failure)));
     },
@@ -97,7 +101,10 @@ export async function applyLayer(layer: LayerSource, dir: string, options: Apply
     failure = err;
     sink.destroy(asLayerError(err));
   };
-  parser.on('error', fail);
+  parser.on('error', (err: Error & { code?: string }) => {
+    if (err.code === 'TAR_BAD_ARCHIVE' && !sawData) return;
+    fail(err);
+  });
   parser.on('ignoredEntry', (entry: ReadEntry) => {
     if (!entry.meta) index++;
   });

@@ -15,6 +15,19 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const layer = (tar: Buffer, mediaType = TAR) => ({ stream: Readable.from([tar]), mediaType });
 
 describe('applyLayer', () => {
+  test('an empty layer (end-of-archive blocks only, as a commit of an untouched container writes) applies as nothing', async () => {
+    const empty = Buffer.alloc(1024);
+    const r = await applyLayer(layer(empty), dir);
+    expect(r).toMatchObject({ entries: 0, size: 1024, diffId: sha256(empty) });
+    expect(readdirSync(dir)).toEqual([]);
+    const gz = await applyLayer(layer(gzipLayer(empty).blob, GZ), dir);
+    expect(gz.entries).toBe(0);
+  });
+
+  test('bytes that are no tar are still refused', async () => {
+    await expect(applyLayer(layer(Buffer.alloc(1024, 0x41)), dir)).rejects.toMatchObject({ code: 'ERR_LAYER_CORRUPT' });
+  });
+
   test('writes files, dirs, symlinks, hardlinks, fifos with modes, owners and mtimes', async () => {
     const tar = buildTar([
       { name: 'etc/', mode: 0o750, mtime: 1_500_000_000 },
