@@ -6,6 +6,7 @@
 import { CliError } from '../../errors.js';
 import { Volume, type VolumeListOptions } from '../../volume/index.js';
 import type { CliIo, Command } from '../command.js';
+import { confirm } from '../confirm.js';
 import { renderTable } from '../format/table.js';
 import { renderInspect } from '../format/template.js';
 import { flagBool, flagList, flagString } from '../spec.js';
@@ -142,7 +143,9 @@ export const VOLUME_COMMANDS: readonly Command[] = [
       maxArgs: 0,
     },
     async run(args, io) {
-      const removed = await Volume.prune({ all: flagBool(args, 'all') });
+      const all = flagBool(args, 'all');
+      if (!flagBool(args, 'force') && !(await confirm(io, `WARNING! This will remove ${all ? 'all' : 'anonymous'} local volumes not used by at least one container.`))) return 0;
+      const removed = await Volume.prune({ all });
       io.stdout.write(removed.length === 0 ? '' : `Deleted Volumes:\n${removed.map((n) => `${n}\n`).join('')}\n`);
       return 0;
     },
