@@ -168,7 +168,7 @@ const inspectCommand: Command = {
     usage: '[OPTIONS] NAME|ID [NAME|ID...]',
     description: 'Return low-level information on ocikit objects',
     flags: [
-      { name: 'format', short: 'f', type: 'string', description: "Format output using a template ({{.Path}}, {{json .Path}}) or 'json'" },
+      { name: 'format', short: 'f', type: 'string', description: "Format output using a Go template or 'json'" },
       { name: 'type', type: 'string', description: 'Return JSON for specified type (image or container)' },
     ],
     minArgs: 1,

@@ -41,7 +41,7 @@ function block(title: string, rows: readonly (readonly [string, string])[]): str
 
 /** `ocikit version`. */
 export const versionCommand: Command = {
-  spec: { name: 'version', usage: '[OPTIONS]', description: 'Show the ocikit version information', flags: [{ name: 'format', short: 'f', type: 'string', description: "Format output using a template ({{.Path}}) or 'json'" }], maxArgs: 0 },
+  spec: { name: 'version', usage: '[OPTIONS]', description: 'Show the ocikit version information', flags: [{ name: 'format', short: 'f', type: 'string', description: "Format output using a Go template or 'json'" }], maxArgs: 0 },
   async run(args, io) {
     const data = { Version: packageVersion(), NodeVersion: process.version, Os: process.platform, Arch: GOARCH[process.arch] ?? process.arch };
     const format = flagString(args, 'format');
@@ -62,7 +62,7 @@ export const versionCommand: Command = {
 
 /** `ocikit info`. */
 export const infoCommand: Command = {
-  spec: { name: 'info', usage: '[OPTIONS]', description: 'Display system-wide information', flags: [{ name: 'format', short: 'f', type: 'string', description: "Format output using a template ({{.Path}}) or 'json'" }], maxArgs: 0 },
+  spec: { name: 'info', usage: '[OPTIONS]', description: 'Display system-wide information', flags: [{ name: 'format', short: 'f', type: 'string', description: "Format output using a Go template or 'json'" }], maxArgs: 0 },
   async run(args, io) {
     const host = await info();
     const images = await countImages();

@@ -102,7 +102,7 @@ export const VOLUME_COMMANDS: readonly Command[] = [
       name: 'volume inspect',
       usage: '[OPTIONS] VOLUME [VOLUME...]',
       description: 'Display detailed information on one or more volumes',
-      flags: [{ name: 'format', short: 'f', type: 'string', description: "Format output using a template ({{.Path}}, {{json .Path}}) or 'json'" }],
+      flags: [{ name: 'format', short: 'f', type: 'string', description: "Format output using a Go template or 'json'" }],
       minArgs: 1,
     },
     async run(args, io) {
