@@ -32,6 +32,7 @@ import { killRun, stopRun, waitInactive } from './stop.js';
 import { signalName } from './signals.js';
 import { checkCreateArgs } from './validate.js';
 import { exportContainer } from './export.js';
+import { psTop } from './top-ps.js';
 import { copyFromContainer, copyToContainer, statInContainer, type CopyFromOptions, type CopyToOptions, type PathStat } from './copy.js';
 import { COPY_IDLE_TIMEOUT_MS, thawingStream } from './copy-stream.js';
 import { holdFrozen } from './freeze.js';
@@ -52,6 +53,12 @@ export interface WaitResult {
   exitCode: number;
   /** The kernel's OOM killer killed a process of the container. */
   oomKilled: boolean;
+}
+
+/** Options of {@link Container.top}. */
+export interface ContainerTopOptions {
+  /** Options for the host's `ps` (`docker top CONTAINER [ps OPTIONS]`); without them, `ps -ef` columns from `/proc`. */
+  psArgs?: readonly string[];
 }
 
 /** Options of {@link Container.stop} and {@link Container.restart}. */
@@ -420,11 +427,18 @@ export class Container {
     return inspectState(state, isActive(state) ? await readRun(this.#dir) : undefined);
   }
 
-  /** Its processes, like `docker top` (`ps -ef` columns). */
-  async top(): Promise<ContainerTop> {
+  /**
+   * Its processes, like `docker top`: `ps -ef` columns read from `/proc`, or, with
+   * `psArgs` (`['-o', 'pid,comm']`, `['aux']`), the host's `ps` run with those options
+   * and filtered to the container's processes.
+   *
+   * @throws {@link ContainerError} `ERR_CONTAINER_NOT_RUNNING`; `ERR_CONTAINER_TOP` when `ps` fails or prints no `PID` column.
+   */
+  async top(options: ContainerTopOptions = {}): Promise<ContainerTop> {
     const state = await this.#state();
     if (!isActive(state)) throw notRunning(this.id);
-    return topRows(Cgroup.fromPaths((await this.#run()).cgroupPaths).procs());
+    const pids = Cgroup.fromPaths((await this.#run()).cgroupPaths).procs();
+    return options.psArgs === undefined || options.psArgs.length === 0 ? topRows(pids) : psTop(pids, options.psArgs);
   }
 
   /** Memory, CPU and pids counters of its cgroup (one reading of `docker stats`). */

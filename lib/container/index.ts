@@ -18,6 +18,7 @@ export {
   type RunOptions,
   type WaitResult,
   type ContainerStopOptions,
+  type ContainerTopOptions,
   type ContainerRemoveOptions,
   type ContainerListOptions,
   type AttachedStreams,

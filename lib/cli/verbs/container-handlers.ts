@@ -388,7 +388,7 @@ const diff: VerbHandler = async (args, io) => {
 
 const top: VerbHandler = async (args, io) => {
   const c = await Container.get(args.positionals[0] as string);
-  const t = await c.top();
+  const t = await c.top({ psArgs: args.positionals.slice(1) });
   io.stdout.write(renderTable(t.Titles, t.Processes));
   return 0;
 };
