@@ -216,3 +216,18 @@ export class ContainerError extends OcikitError {}
 
 /** A snapshot (unpacked layer or container rootfs) that cannot be prepared, mounted or removed. */
 export class SnapshotError extends OcikitError {}
+
+/**
+ * What ocikit cannot do without root yet: create, start or exec into
+ * containers (namespaces, mounts, cgroups), or write a storage root the user
+ * may not write. `code` is `ERR_ROOT_REQUIRED`.
+ */
+export class RootRequiredError extends OcikitError {
+  /** What was attempted, such as `container create`, when known. */
+  readonly operation: string | undefined;
+
+  constructor(operation?: string, options: OcikitErrorOptions = {}) {
+    super('ERR_ROOT_REQUIRED', 'ocikit needs root (rootless mode is not available yet)', options);
+    this.operation = operation;
+  }
+}

@@ -24,6 +24,7 @@ export {
   SyscallError,
   type SyscallErrorDetails,
   NativeLoadError,
+  RootRequiredError,
 } from './errors.js';
 export * from './reference/index.js';
 export * from './oci/index.js';

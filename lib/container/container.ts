@@ -33,6 +33,7 @@ import { signalName } from './signals.js';
 import { checkCreateArgs } from './validate.js';
 import { exportContainer } from './export.js';
 import { psTop } from './top-ps.js';
+import { requireRoot } from './need-root.js';
 import { copyFromContainer, copyToContainer, statInContainer, type CopyFromOptions, type CopyToOptions, type PathStat } from './copy.js';
 import { COPY_IDLE_TIMEOUT_MS, thawingStream } from './copy-stream.js';
 import { holdFrozen } from './freeze.js';
@@ -129,9 +130,11 @@ export class Container {
    * Creates a container from an image (pulled when not in the store), like `docker create`.
    *
    * @throws ContainerError `ERR_INVALID_OPTION` when `image` is neither a reference nor an {@link Image}.
+   * @throws RootRequiredError `ERR_ROOT_REQUIRED` when not run as root.
    */
   static async create(image: string | Image, options: RunOptions = {}): Promise<Container> {
     checkCreateArgs(image, options);
+    requireRoot('container create');
     const st = store();
     await collectGarbage(st).catch(() => undefined); // a corrupt record elsewhere must not block this one
     let img: Image;
@@ -195,6 +198,7 @@ export class Container {
 
   /** Starts the container (attached unless created with `detach`); does nothing when it runs. */
   async start(options: { detach?: boolean } = {}): Promise<void> {
+    requireRoot('container start');
     // one start at a time, across processes: the second finds it running
     await withLock(join(this.#dir, 'start.lock'), () => this.#start(options));
   }
@@ -398,6 +402,7 @@ export class Container {
     if (options.signal?.aborted === true) throw abortErrorOf(options.signal, 'the exec');
     const state = await this.#state();
     if (state.status !== 'running') throw notRunning(this.id);
+    requireRoot('container exec');
     const spec = await execSpec(this.#dir, state, cmd, options);
     return startExec(this.#dir, await this.#init(), spec, options);
   }
