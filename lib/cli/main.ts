@@ -8,6 +8,7 @@ import { CliError, OcikitError } from '../errors.js';
 import { type CliIo, type Command, ExitCode, processIo } from './command.js';
 import { renderRootHelp, renderVerbHelp } from './help.js';
 import { parseArgs } from './parser.js';
+import { explainPermission, refuseWithoutRoot } from './permission.js';
 import { COMMAND_GROUPS, findCommand } from './verbs/index.js';
 import { packageVersion } from './verbs/system-verbs.js';
 
@@ -51,9 +52,10 @@ async function runCommand(command: Command, argv: readonly string[], io: CliIo):
       io.stderr.write(`ocikit: ${spec.name} is not available in this build\n`);
       return ExitCode.ERROR;
     }
+    refuseWithoutRoot(spec.name);
     return await command.run(args, io);
   } catch (err) {
-    return reportError(err, spec.name, io);
+    return reportError(explainPermission(err), spec.name, io);
   }
 }
 
