@@ -44,18 +44,32 @@ export interface CapabilityOptions {
   privileged?: boolean | undefined;
   /** Highest capability number of the kernel; all of {@link ALL_CAPABILITIES} when omitted. */
   lastCap?: number | undefined;
+  /** The host's bounding set (no limit when omitted): nothing outside it can be granted. */
+  hostBounding?: readonly string[] | undefined;
 }
 
 /**
  * The container's capabilities, as Docker computes them: privileged gets
  * every capability; `capAdd` with `ALL` gets every one but those dropped;
  * `capDrop` with `ALL` gets only those added; otherwise the defaults minus
- * the dropped plus the added.
+ * the dropped plus the added. Only what the host's bounding set holds is
+ * granted: privileged, `ALL` and the defaults get what the host has, as with
+ * runc; a capability named in `capAdd` that the host lacks is refused.
+ *
+ * @throws ContainerError `ERR_UNKNOWN_CAPABILITY`; `ERR_CAPABILITY_UNAVAILABLE` for a named one outside the host's bounding set.
  */
 export function containerCapabilities(opts: CapabilityOptions): string[] {
-  const known = knownCapabilities(opts.lastCap);
+  const bounding = opts.hostBounding;
+  const known = knownCapabilities(opts.lastCap).filter((c) => bounding === undefined || bounding.includes(c));
   if (opts.privileged === true) return known;
   const add = (opts.capAdd ?? []).map(normalizeCapability);
+  const missing = add.filter((c) => c !== 'ALL' && bounding !== undefined && !bounding.includes(c));
+  if (missing.length > 0) {
+    throw new ContainerError(
+      'ERR_CAPABILITY_UNAVAILABLE',
+      `cannot add capabilit${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')}: not in the host's capability bounding set (CapBnd), so no process here can hold ${missing.length > 1 ? 'them' : 'it'}`,
+    );
+  }
   const drop = (opts.capDrop ?? []).map(normalizeCapability);
   let caps: string[];
   if (add.includes('ALL')) caps = known.filter((c) => !drop.includes(c));

@@ -15,6 +15,7 @@ import {
   type RuntimeSpec,
 } from '../oci/runtime-spec.js';
 import { containerCapabilities } from './capabilities.js';
+import { hostBoundingSet } from './host-caps.js';
 import { mergeEnv, mergeLabels, processArgs, stopSignal, userSpec, workingDir } from './config-merge.js';
 import { etcFileMounts, type EtcFiles } from './etc-files.js';
 import { baseMounts, cleanTarget, imageVolumeTargets, rootfsPropagation, userRuntimeMounts, type ResolvedMount } from './mounts.js';
@@ -60,6 +61,8 @@ export interface BuildSpecInput {
   hostHostname?: string;
   /** The kernel's highest capability number (`/proc/sys/kernel/cap_last_cap`). */
   lastCap?: number;
+  /** The host's capability bounding set; read from `/proc/self/status` when omitted. */
+  hostBounding?: readonly string[];
 }
 
 /** What {@link buildSpec} produces. */
@@ -138,7 +141,7 @@ export function buildSpec(input: BuildSpecInput): BuiltSpec {
   const late = [...user, ...etc].map((m, i) => ({ m, i }));
   late.sort((a, b) => a.m.destination.split('/').length - b.m.destination.split('/').length || a.i - b.i);
 
-  const caps = containerCapabilities({ capAdd: options.capAdd, capDrop: options.capDrop, privileged, lastCap: input.lastCap });
+  const caps = containerCapabilities({ capAdd: options.capAdd, capDrop: options.capDrop, privileged, lastCap: input.lastCap, hostBounding: input.hostBounding ?? hostBoundingSet() });
   const { uid, gid, additionalGids } = input.resolvedUser;
   const spec: RuntimeSpec = {
     ociVersion: RUNTIME_SPEC_VERSION,

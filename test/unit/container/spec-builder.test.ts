@@ -1,5 +1,6 @@
 import { DEFAULT_CAPABILITIES, DEFAULT_MASKED_PATHS, type ImageConfig } from '../../../lib/oci/index.js';
 import { buildSpec, type BuildSpecInput } from '../../../lib/container/spec-builder.js';
+import { ALL_CAPABILITIES } from '../../../lib/container/capabilities.js';
 import type { ResolvedMount } from '../../../lib/container/mounts.js';
 import { parseProcLimits } from '../../../lib/container/rlimits.js';
 
@@ -119,7 +120,7 @@ describe('buildSpec', () => {
 
   it('applies cap-add / cap-drop / ALL / privileged', () => {
     const caps = (options: BuildSpecInput['options'], lastCap?: number) =>
-      buildSpec(input({ options, ...(lastCap === undefined ? {} : { lastCap }) })).spec.process?.capabilities?.bounding ?? [];
+      buildSpec(input({ options, hostBounding: ALL_CAPABILITIES, ...(lastCap === undefined ? {} : { lastCap }) })).spec.process?.capabilities?.bounding ?? [];
     expect(caps({ capAdd: ['sys_admin'], capDrop: ['CAP_CHOWN', 'net_raw'] })).toEqual([
       ...DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_CHOWN' && c !== 'CAP_NET_RAW'), 'CAP_SYS_ADMIN',
     ]);
@@ -127,6 +128,18 @@ describe('buildSpec', () => {
     expect(caps({ capAdd: ['ALL'], capDrop: ['SYS_ADMIN'] })).toHaveLength(40);
     expect(caps({ privileged: true }, 37)).toHaveLength(38);
     expect(() => caps({ capAdd: ['CAP_FLY'] })).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_CAPABILITY' }));
+  });
+
+  it('grants only what the host bounding set holds; a named capability outside it is refused', () => {
+    const hostBounding = ALL_CAPABILITIES.filter((c) => c !== 'CAP_SYS_RESOURCE' && c !== 'CAP_NET_RAW');
+    const caps = (options: BuildSpecInput['options']) => buildSpec(input({ options, hostBounding })).spec.process?.capabilities?.bounding ?? [];
+    expect(caps({ privileged: true })).toEqual(hostBounding);
+    expect(caps({ capAdd: ['ALL'] })).toEqual(hostBounding);
+    expect(caps({})).toEqual(DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_NET_RAW'));
+    expect(() => caps({ capAdd: ['sys_resource'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_CAPABILITY_UNAVAILABLE', message: expect.stringContaining('cannot add capability CAP_SYS_RESOURCE: not in the host') }),
+    );
+    expect(() => caps({ capAdd: ['SYS_ADMIN', 'NET_RAW', 'SYS_RESOURCE'] })).toThrow('cannot add capabilities CAP_NET_RAW, CAP_SYS_RESOURCE:');
   });
 
   it('privileged: no masked or read-only paths, writable /sys, all devices, new privileges allowed', () => {
