@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { PassThrough, Readable, Transform, type Writable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import { DigestMismatchError, ImageError } from '../errors.js';
@@ -148,9 +148,18 @@ async function plainTar(source: Readable): Promise<Readable> {
  * Imports a root file system tar (plain, gzip or zstd; a file path or a
  * stream) as a one-layer gzip image, as `docker import` does.
  */
+/** The tar at `path` as a stream; a file that cannot be opened is an ImageError before any work. */
+async function openSource(path: string): Promise<Readable> {
+  try {
+    return (await open(path, 'r')).createReadStream({ highWaterMark: 1 << 20 });
+  } catch (cause) {
+    throw new ImageError('ERR_IMPORT_SOURCE', `cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
 export async function importImage(source: Readable | string, opts: ImportOptions = {}): Promise<Image> {
+  const input = typeof source === 'string' ? await openSource(source) : source;
   const store = await Store.open(opts.root);
-  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   const from = opts.source ?? (typeof source === 'string' ? source : '-');
   const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : hostPlatform();
   if (opts.ref !== undefined) parseReference(opts.ref); // refuse a bad reference before any work

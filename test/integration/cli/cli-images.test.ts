@@ -31,6 +31,13 @@ describe('ocikit image verbs against docker-registry (child process)', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('import of a file that does not exist says so, without a stack trace', () => {
+    const r = ocikit('import', '/nonexistent-ocikit-tar', 'cli/missing:1');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('cannot read /nonexistent-ocikit-tar: ENOENT');
+    expect(r.stderr).not.toMatch(/Unhandled|\n\s+at /);
+  });
+
   it('pull prints a line per layer state, the digest and the status', () => {
     const ref = `${server.host}/test/multi:1`;
     const r = ocikit('pull', ref);
