@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the native side (`cargo build --release --offline --locked`) and puts the outputs where
-// lib/native/addon.ts looks for them: lib/native/ocikit.linux-<arch>.node and lib/native/ocikit-monitor.
+// Builds the native side (`cargo build --release --locked`; napi-build in build.rs sets up the
+// addon's link, so no @napi-rs/cli is needed) and puts the outputs where lib/native/addon.ts looks
+// for them: lib/native/ocikit.linux-<arch>-<libc>.node (napi-rs's naming) and lib/native/ocikit-monitor.
 // The loader resolves `../../lib/native/` from its own file, so both lib/native (tests) and
 // dist/native (built package) find the same copy: nothing is copied into dist/.
 import { spawnSync } from 'node:child_process';
@@ -43,7 +44,7 @@ for (const [tool, out] of [['cargo', probe.stdout], ['rustc', rustc.stdout ?? ''
 const started = process.hrtime.bigint();
 const build = spawnSync(
   cargo,
-  ['build', '--release', '--offline', '--locked', '--manifest-path', join(crateDir, 'Cargo.toml')],
+  ['build', '--release', '--locked', '--manifest-path', join(crateDir, 'Cargo.toml')],
   { stdio: 'inherit', env: { ...process.env, CARGO_TARGET_DIR: targetDir } },
 );
 if (build.error) fail(`cannot run cargo: ${build.error.message}`);
@@ -52,11 +53,13 @@ if (build.status !== 0) fail(`cargo build failed (exit ${build.status ?? build.s
 // The monitor runs once per detached container, so its resident size counts hundreds of times:
 // link it statically, non-PIE (no ld.so, no shared libc mapped, no start-up relocations). Built in
 // a target dir of its own so the addon's and the monitor's different flags never rebuild each
-// other. Falls back to the dynamically linked monitor when static glibc (libc.a) is missing.
+// other, and without the addon feature (no Node-API code in it). Falls back to the dynamically
+// linked monitor when static glibc (libc.a) is missing.
 const staticDir = join(targetDir, 'static-monitor');
 const monitorBuild = spawnSync(
   cargo,
-  ['rustc', '--release', '--offline', '--locked', '--manifest-path', join(crateDir, 'Cargo.toml'), '--bin', 'ocikit-monitor',
+  ['rustc', '--release', '--locked', '--no-default-features', '--manifest-path', join(crateDir, 'Cargo.toml'),
+    '--bin', 'ocikit-monitor',
     '--', '-C', 'target-feature=+crt-static', '-C', 'relocation-model=static'],
   { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env: { ...process.env, CARGO_TARGET_DIR: staticDir } },
 );
@@ -65,9 +68,12 @@ const monitorOk = !monitorBuild.error && monitorBuild.status === 0 && existsSync
 if (!monitorOk) console.warn(`build:native: static monitor build failed, using the dynamic one\n${monitorBuild.stderr ?? ''}`);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
+// gnu or musl, as the C library rustc links against (its host triple's environment)
+const host = /^host:\s*(\S+)/m.exec(spawnSync(process.env.RUSTC ?? 'rustc', ['-vV'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '';
+const libc = host.endsWith('-musl') ? 'musl' : 'gnu';
 const release = join(targetDir, 'release');
 const outputs = [
-  { from: join(release, 'libocikit.so'), to: join(outDir, `ocikit.linux-${process.arch}.node`), mode: 0o644 },
+  { from: join(release, 'libocikit.so'), to: join(outDir, `ocikit.linux-${process.arch}-${libc}.node`), mode: 0o644 },
   { from: monitorOk ? staticMonitor : join(release, 'ocikit-monitor'), to: join(outDir, 'ocikit-monitor'), mode: 0o755 },
 ];
 mkdirSync(outDir, { recursive: true });

@@ -1,13 +1,15 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-// Node-API symbols come from the node binary when the addon is loaded: keep them undefined at
-// link time, and never unload the library (threads it starts may outlive a worker's env).
+// napi-build sets up the addon's link for napi-rs (Node-API symbols are resolved from the node
+// binary at load time). Never unload the library: the reaper thread it starts may outlive a
+// worker's env.
 //
 // Also builds helper/ocikit-exec.rs, the freestanding program a container's process is exec'd
 // through (see that file), as a static binary that the crate embeds with `include_bytes!`: no
 // second file to ship or find, and the bytes are copied into a sealed memfd at run time.
 fn main() {
+    napi_build::setup();
     println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=helper/ocikit-exec.rs");

@@ -1,7 +1,8 @@
 /**
  * Loads the compiled addon (the only place that does) and declares the narrow binding it exports.
  *
- * The build (`npm run build:native`) puts `ocikit.linux-<arch>.node` and `ocikit-monitor` in
+ * The build (`npm run build:native`) puts `ocikit.linux-<arch>-<libc>.node` (napi-rs's naming,
+ * libc `gnu` or `musl`) and `ocikit-monitor` in
  * `lib/native/`. They are found relative to this module as `../../lib/native/`, which names the same
  * directory from `lib/native/` (sources under ts-jest) and from `dist/native/` (the built package).
  *
@@ -62,7 +63,22 @@ export interface NativeBinding {
   signalChecked(pid: number, startTime: number | null, signal: number): boolean;
   /** Start time of `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22), null when gone. */
   processStartTime(pid: number): number | null;
+  /** A pidfd on `pid` (if it still started at `startTime`) handed to the reaper: its id, null when gone. */
+  adopt(pid: number, startTime: number | null): number | null;
 }
+
+/**
+ * Every function of {@link NativeBinding}, by name: the compiler checks that this lists exactly the
+ * interface, a test that it lists exactly what the loaded addon exports.
+ */
+export const NATIVE_FUNCTIONS = Object.keys({
+  uname: true, ids: true, mknod: true, lsetxattr: true, lgetxattr: true, llistxattr: true, mount: true, umount2: true,
+  openInRoot: true, mkdirAt: true, symlinkAt: true, unlinkAt: true, linkAt: true, mknodAt: true, readlinkAt: true,
+  lchownAt: true, lutimesAt: true, readdirFd: true, setExitHandler: true, spawn: true, exec: true, kill: true,
+  resizePty: true, cgroupCreate: true, cgroupOpen: true, cgroupFreeze: true, cgroupThaw: true, cgroupStats: true,
+  cgroupOomKilled: true, cgroupKillAll: true, cgroupProcs: true, cgroupRemove: true, signalChecked: true,
+  processStartTime: true, adopt: true,
+} satisfies Record<keyof NativeBinding, true>) as readonly (keyof NativeBinding)[];
 
 /** What `cgroupStats` returns (null: unlimited or not reported). */
 export interface NativeCgroupStats {
@@ -93,9 +109,21 @@ export function nativeDir(): string {
   return fileURLToPath(new URL('../../lib/native/', import.meta.url));
 }
 
-/** File name of the addon for this platform and CPU. */
+interface ReportHeader {
+  glibcVersionRuntime?: string;
+}
+
+/** `gnu` or `musl`: the C library this Node runs on (as napi-rs packages tell: glibc reports its version). */
+export function libcName(): 'gnu' | 'musl' {
+  // a report takes a few ms: asked once
+  libc ??= (process.report.getReport() as { header?: ReportHeader }).header?.glibcVersionRuntime ? 'gnu' : 'musl';
+  return libc;
+}
+let libc: 'gnu' | 'musl' | undefined;
+
+/** File name of the addon for this platform, CPU and C library. */
 export function addonFileName(): string {
-  return `ocikit.${process.platform}-${process.arch}.node`;
+  return `ocikit.${process.platform}-${process.arch}-${libcName()}.node`;
 }
 
 /** Absolute path of the `ocikit-monitor` binary (detached containers). */

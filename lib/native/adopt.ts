@@ -10,18 +10,13 @@ import { callNative } from './call.js';
 import type { Cgroup } from './cgroup.js';
 import { ContainerProcess } from './runtime.js';
 
-interface AdoptBinding {
-  adopt(pid: number, startTime: number | null): number | null;
-}
-
 /**
  * The running process `pid` if it still started at `startTime` (clock ticks since boot, see
  * `processStartTime`), as a {@link ContainerProcess} whose `exited` never settles; undefined when
  * it is gone or the pid now names another process.
  */
 export function adoptProcess(pid: number, startTime: number | null, cgroup?: Cgroup): ContainerProcess | undefined {
-  const binding = native() as unknown as AdoptBinding;
-  const id = callNative(() => binding.adopt(pid, startTime));
+  const id = callNative(() => native().adopt(pid, startTime));
   if (id === null) return undefined;
   return new ContainerProcess({ id, pid, ptyMaster: null }, cgroup);
 }

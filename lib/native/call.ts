@@ -22,8 +22,21 @@ function isNativeSyscallError(e: unknown): e is NativeErrorShape & { errno: numb
   return typeof o.message === 'string' && typeof o.errno === 'number' && typeof o.syscall === 'string';
 }
 
-/** Converts `e` into a SyscallError when it came from a failed system call; otherwise returns it. */
+/** napi-rs's `code` for an argument of the wrong type (`StringExpected`, `NumberExpected`, ...). */
+const NAPI_ARG_CODE = /^(InvalidArg|[A-Z][a-z]+Expected)$/;
+
+function isNapiArgError(e: unknown): e is { message: string; code: string } {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as NativeErrorShape;
+  return typeof o.message === 'string' && typeof o.code === 'string' && NAPI_ARG_CODE.test(o.code);
+}
+
+/**
+ * Converts `e` into a SyscallError when it came from a failed system call, and napi-rs's refusal
+ * of an argument into a TypeError with code `ERR_INVALID_ARG_TYPE`; otherwise returns it.
+ */
 export function fromNative(e: unknown): unknown {
+  if (isNapiArgError(e)) return Object.assign(new TypeError(e.message, { cause: e }), { code: 'ERR_INVALID_ARG_TYPE' });
   if (!isNativeSyscallError(e) || e instanceof SyscallError) return e;
   const path = typeof e.path === 'string' ? e.path : undefined;
   return new SyscallError(syscallMessage(e.message, e.syscall, typeof e.code === 'string' ? e.code : undefined, path), {

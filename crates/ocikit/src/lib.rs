@@ -1,5 +1,5 @@
 //! ocikit's kernel side: a Node-API addon (cdylib), an rlib for the monitor binary and tests.
-//! std only: syscalls and constants are declared in `sys`, Node-API in `napi`.
+//! Syscalls and constants are declared in `sys`; the addon's exports (`addon`) use napi-rs.
 
 pub mod caps;
 pub mod cgroup;
@@ -9,8 +9,6 @@ pub mod spawn;
 pub mod spec;
 pub mod sys;
 
-/// Node-API needs Node's symbols at load time; `cargo test` links without them.
-#[cfg(not(test))]
-pub mod napi;
-#[cfg(not(test))]
+/// The Node-API addon; `cargo test` and the static monitor are built without it.
+#[cfg(all(feature = "addon", not(test)))]
 mod addon;

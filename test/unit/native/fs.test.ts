@@ -72,9 +72,9 @@ describe('native fs helpers', () => {
   });
 
   test('wrong argument types are TypeErrors, not crashes', () => {
-    // the addon's TypeError comes from Node's realm, not jest's: match on name and code
+    // napi-rs refuses the argument; lib/native/call.ts makes that a TypeError
     expect(() => mknod(42 as unknown as string, 0)).toThrow(expect.objectContaining({
-      name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'path must be a string',
+      name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('String'),
     }));
     expect(() => mount(null, 'x\0y', null)).toThrow(SyscallError);
   });

@@ -3,40 +3,36 @@
 //! against the recorded one (so a recycled pid is never adopted), and hand the pidfd to the
 //! reaper, so `exec`/`kill` accept the returned id like one of our own processes. The exit of an
 //! adopted process is not ours to reap: the reaper's wait fails (ECHILD) and nobody is told.
-//!
-//! `adopt(pid, startTime | null)` → id, or null when the process is gone or the pid was recycled.
 
-use super::arg;
+use super::error::{uint, OrThrow};
 use crate::monitor::pidctl;
-use crate::napi::ffi::napi_value;
-use crate::napi::{CallResult, Env};
 use crate::spawn::reaper;
 use crate::sys::{Errno, SysError};
+use napi::bindgen_prelude::Result;
+use napi::Env;
+use napi_derive::napi;
 
-/// `adopt(pid, startTime | null)`.
-pub fn adopt(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let pid = cx.to_uint(arg(a, 0, "pid")?, "pid", i32::MAX as u64)? as i32;
-    let start = match a.get(1).copied() {
-        Some(v) if !cx.is_nullish(Some(v))? => Some(cx.to_uint(v, "startTime", u64::MAX >> 11)?),
-        _ => None,
-    };
+/// `adopt(pid, startTime | null)` → id, or null when the process is gone or the pid was recycled.
+#[napi]
+pub fn adopt(env: Env, pid: i32, start_time: Option<f64>) -> Result<Option<f64>> {
+    let start = start_time.map(|s| uint(&env, s, "startTime", u64::MAX >> 11)).transpose()?;
     let fd = match pidctl::pidfd_open(pid) {
         Ok(fd) => fd,
-        Err(Errno::ESRCH) => return cx.null(),
-        Err(e) => return Err(SysError::new(e, "pidfd_open").into()),
+        Err(Errno::ESRCH) => return Ok(None),
+        Err(e) => return Err(SysError::new(e, "pidfd_open")).js(&env),
     };
     // the pidfd pins the process: a start time read now is the adopted process's own
     if let Some(s) = start {
         if pidctl::start_time(pid) != Some(s) {
             pidctl::close(fd);
-            return cx.null();
+            return Ok(None);
         }
     }
     match reaper::watch(fd, pid) {
-        Ok(id) => cx.number(id as f64),
+        Ok(id) => Ok(Some(id as f64)),
         Err(e) => {
             pidctl::close(fd);
-            Err(e.into())
+            Err(e).js(&env)
         }
     }
 }

@@ -1,22 +1,19 @@
 //! Cgroup bindings: a container's cgroup is named by the list of its directories (`paths()`),
 //! so any process (the monitor, a CLI run later) can act on it without shared state.
-//!
-//! `cgroupCreate(name, resourcesJson)` / `cgroupOpen(name)` → dirs; `cgroupFreeze(dirs)`,
-//! `cgroupThaw(dirs)`, `cgroupStats(dirs)`, `cgroupOomKilled(dirs)`, `cgroupKillAll(dirs, sig)`,
-//! `cgroupProcs(dirs)`, `cgroupRemove(dirs, parentLevels)`; `signalChecked(pid, startTime, sig)`.
 
-use super::arg;
+use super::error::{sys, uint, OrThrow};
 use crate::cgroup::{self, resources, Cgroup, CgroupManager};
 use crate::monitor::pidctl;
-use crate::napi::ffi::napi_value;
-use crate::napi::{CallError, CallResult, Env};
 use crate::sys::{Errno, SysError};
+use napi::bindgen_prelude::{Either, Null, Result};
+use napi::Env;
+use napi_derive::napi;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A cgroup error as a system call error: `cgroup <op>` on the file it concerned.
-pub(crate) fn sys_err(e: cgroup::Error) -> CallError {
+pub(crate) fn sys_error(e: cgroup::Error) -> SysError {
     let errno = e.errno().unwrap_or(match e.kind() {
         ErrorKind::NotFound => 2,
         ErrorKind::InvalidInput | ErrorKind::InvalidData => 22,
@@ -24,46 +21,51 @@ pub(crate) fn sys_err(e: cgroup::Error) -> CallError {
         ErrorKind::PermissionDenied => 13,
         _ => 5,
     });
-    CallError::Sys(SysError::at(Errno(errno), &format!("cgroup {}", e.op), &e.path.to_string_lossy()))
+    SysError::at(Errno(errno), &format!("cgroup {}", e.op), &e.path.to_string_lossy())
 }
 
-fn dirs_arg(cx: Env, a: &[napi_value]) -> CallResult<Cgroup> {
-    let dirs: Vec<PathBuf> = cx.to_strings(arg(a, 0, "dirs")?, "dirs")?.into_iter().map(PathBuf::from).collect();
-    Cgroup::from_dirs(&dirs).map_err(sys_err)
+fn cg_err(env: &Env) -> impl Fn(cgroup::Error) -> napi::Error + '_ {
+    move |e| sys(env, &sys_error(e))
 }
 
-fn dirs_value(cx: Env, cg: &Cgroup) -> CallResult<napi_value> {
-    let v: Vec<String> = cg.paths().iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    cx.strings(&v)
+fn from_dirs(env: &Env, dirs: &[String]) -> Result<Cgroup> {
+    let dirs: Vec<PathBuf> = dirs.iter().map(PathBuf::from).collect();
+    Cgroup::from_dirs(&dirs).map_err(cg_err(env))
 }
 
-fn opt_number(cx: Env, v: Option<u64>) -> CallResult<napi_value> {
+fn dirs_of(cg: &Cgroup) -> Vec<String> {
+    cg.paths().iter().map(|p| p.to_string_lossy().into_owned()).collect()
+}
+
+type OptNumber = Either<f64, Null>;
+
+fn opt_number(v: Option<u64>) -> OptNumber {
     match v {
-        Some(n) => cx.number(n as f64),
-        None => cx.null(),
+        Some(n) => Either::A(n as f64),
+        None => Either::B(Null),
     }
 }
 
 /// `cgroupCreate(name, resourcesJson | null)` → dirs. Creates `name` under the caller's own cgroup
 /// (or under the root for `/abs`) and applies OCI `linux.resources`; on failure nothing is left.
-pub fn create(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let name = cx.to_string(arg(a, 0, "name")?, "name")?;
-    let res = cx.to_opt_string(a.get(1).copied(), "resourcesJson")?.unwrap_or_default();
-    let r = resources::from_json_text(&res).map_err(|e| SysError::invalid("cgroup resources", &e))?;
+#[napi]
+pub fn cgroup_create(env: Env, name: String, resources_json: Option<String>) -> Result<Vec<String>> {
+    let res = resources_json.unwrap_or_default();
+    let r = resources::from_json_text(&res).map_err(|e| SysError::invalid("cgroup resources", &e)).js(&env)?;
     // a concurrent remove of a shared parent (`ocikit/`) can make a level vanish mid-create: retry
     let mut attempt = 0;
     let cg = loop {
         match Cgroup::create(&name) {
             Err(e) if e.kind() == ErrorKind::NotFound && attempt < 5 => attempt += 1,
-            other => break other.map_err(sys_err)?,
+            other => break other.map_err(cg_err(&env))?,
         }
     };
     if let Err(e) = cg.apply(&r) {
         let _ = cg.remove();
         remove_parents(&cg, levels(&name));
-        return Err(sys_err(e));
+        return Err(cg_err(&env)(e));
     }
-    dirs_value(cx, &cg)
+    Ok(dirs_of(&cg))
 }
 
 fn levels(name: &str) -> usize {
@@ -71,64 +73,85 @@ fn levels(name: &str) -> usize {
 }
 
 /// `cgroupOpen(name)` → dirs of an existing cgroup (nothing created or checked).
-pub fn open(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let name = cx.to_string(arg(a, 0, "name")?, "name")?;
-    let cg = Cgroup::open(&name).map_err(sys_err)?;
-    dirs_value(cx, &cg)
+#[napi]
+pub fn cgroup_open(env: Env, name: String) -> Result<Vec<String>> {
+    Ok(dirs_of(&Cgroup::open(&name).map_err(cg_err(&env))?))
 }
 
-pub fn freeze(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    dirs_arg(cx, a)?.freeze().map_err(sys_err)?;
-    cx.undefined()
+#[napi]
+pub fn cgroup_freeze(env: Env, dirs: Vec<String>) -> Result<()> {
+    from_dirs(&env, &dirs)?.freeze().map_err(cg_err(&env))
 }
 
-pub fn thaw(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    dirs_arg(cx, a)?.thaw().map_err(sys_err)?;
-    cx.undefined()
+#[napi]
+pub fn cgroup_thaw(env: Env, dirs: Vec<String>) -> Result<()> {
+    from_dirs(&env, &dirs)?.thaw().map_err(cg_err(&env))
+}
+
+#[napi(object)]
+pub struct NativeMemoryStats {
+    pub usage: f64,
+    pub max_usage: OptNumber,
+    pub limit: OptNumber,
+    pub cache: f64,
+}
+
+#[napi(object)]
+pub struct NativeCpuStats {
+    pub usage_ns: f64,
+}
+
+#[napi(object)]
+pub struct NativePidsStats {
+    pub current: f64,
+    pub limit: OptNumber,
+}
+
+#[napi(object)]
+pub struct NativeCgroupStats {
+    pub memory: NativeMemoryStats,
+    pub cpu: NativeCpuStats,
+    pub pids: NativePidsStats,
 }
 
 /// `cgroupStats(dirs)` → `{memory:{usage,maxUsage,limit,cache}, cpu:{usageNs}, pids:{current,limit}}`.
-pub fn stats(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let s = dirs_arg(cx, a)?.stats().map_err(sys_err)?;
-    let mem = cx.object()?;
-    cx.set(mem, "usage", cx.number(s.memory.usage as f64)?)?;
-    cx.set(mem, "maxUsage", opt_number(cx, s.memory.max_usage)?)?;
-    cx.set(mem, "limit", opt_number(cx, s.memory.limit)?)?;
-    cx.set(mem, "cache", cx.number(s.memory.cache as f64)?)?;
-    let cpu = cx.object()?;
-    cx.set(cpu, "usageNs", cx.number(s.cpu.usage_ns as f64)?)?;
-    let pids = cx.object()?;
-    cx.set(pids, "current", cx.number(s.pids.current as f64)?)?;
-    cx.set(pids, "limit", opt_number(cx, s.pids.limit)?)?;
-    let o = cx.object()?;
-    cx.set(o, "memory", mem)?;
-    cx.set(o, "cpu", cpu)?;
-    cx.set(o, "pids", pids)?;
-    Ok(o)
+#[napi]
+pub fn cgroup_stats(env: Env, dirs: Vec<String>) -> Result<NativeCgroupStats> {
+    let s = from_dirs(&env, &dirs)?.stats().map_err(cg_err(&env))?;
+    Ok(NativeCgroupStats {
+        memory: NativeMemoryStats {
+            usage: s.memory.usage as f64,
+            max_usage: opt_number(s.memory.max_usage),
+            limit: opt_number(s.memory.limit),
+            cache: s.memory.cache as f64,
+        },
+        cpu: NativeCpuStats { usage_ns: s.cpu.usage_ns as f64 },
+        pids: NativePidsStats { current: s.pids.current as f64, limit: opt_number(s.pids.limit) },
+    })
 }
 
-pub fn oom_killed(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let cg = dirs_arg(cx, a)?;
-    let n = match cg.oom_kill_count() {
-        Ok(n) => n,
-        Err(e) if e.kind() == ErrorKind::NotFound => 0, // no memory hierarchy among the dirs
-        Err(e) => return Err(sys_err(e)),
-    };
-    cx.boolean(n > 0)
+#[napi]
+pub fn cgroup_oom_killed(env: Env, dirs: Vec<String>) -> Result<bool> {
+    let cg = from_dirs(&env, &dirs)?;
+    match cg.oom_kill_count() {
+        Ok(n) => Ok(n > 0),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false), // no memory hierarchy among the dirs
+        Err(e) => Err(cg_err(&env)(e)),
+    }
 }
 
 /// `cgroupKillAll(dirs, signal)`: every process; for SIGKILL returns once the cgroup is empty.
-pub fn kill_all(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let cg = dirs_arg(cx, a)?;
-    let sig = cx.to_uint(arg(a, 1, "signal")?, "signal", 64)? as i32;
-    cg.kill_all(sig).map_err(sys_err)?;
-    cx.undefined()
+#[napi]
+pub fn cgroup_kill_all(env: Env, dirs: Vec<String>, signal: f64) -> Result<()> {
+    let cg = from_dirs(&env, &dirs)?;
+    let sig = uint(&env, signal, "signal", 64)? as i32;
+    cg.kill_all(sig).map_err(cg_err(&env))
 }
 
-pub fn procs(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let p = dirs_arg(cx, a)?.procs().map_err(sys_err)?;
-    let items = p.iter().map(|n| cx.number(*n as f64)).collect::<CallResult<Vec<_>>>()?;
-    cx.array(&items)
+#[napi]
+pub fn cgroup_procs(env: Env, dirs: Vec<String>) -> Result<Vec<f64>> {
+    let p = from_dirs(&env, &dirs)?.procs().map_err(cg_err(&env))?;
+    Ok(p.iter().map(|n| *n as f64).collect())
 }
 
 /// Best effort: removes up to `n` now-empty parent levels of each directory (shared `ocikit/`).
@@ -147,31 +170,26 @@ fn remove_parents(cg: &Cgroup, n: usize) {
 
 /// `cgroupRemove(dirs, parentLevels)`: waits for the processes to drain (up to 5 s), removes the
 /// directories, then the `parentLevels` parents that became empty.
-pub fn remove(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let cg = dirs_arg(cx, a)?;
-    let parents = match a.get(1).copied() {
-        Some(v) if !cx.is_nullish(Some(v))? => cx.to_uint(v, "parentLevels", 16)? as usize,
-        _ => 0,
-    };
-    cg.remove_when_empty(Duration::from_secs(5)).map_err(sys_err)?;
+#[napi]
+pub fn cgroup_remove(env: Env, dirs: Vec<String>, parent_levels: Option<f64>) -> Result<()> {
+    let cg = from_dirs(&env, &dirs)?;
+    let parents = parent_levels.map(|n| uint(&env, n, "parentLevels", 16)).transpose()?.unwrap_or(0) as usize;
+    cg.remove_when_empty(Duration::from_secs(5)).map_err(cg_err(&env))?;
     remove_parents(&cg, parents);
-    cx.undefined()
+    Ok(())
 }
 
 /// `signalChecked(pid, startTime | null, signal)` → whether the signal was sent (false: the
 /// process is gone, or the pid was recycled: its start time differs).
-pub fn signal_checked(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let pid = cx.to_uint(arg(a, 0, "pid")?, "pid", i32::MAX as u64)? as i32;
-    let start = match a.get(1).copied() {
-        Some(v) if !cx.is_nullish(Some(v))? => Some(cx.to_uint(v, "startTime", u64::MAX >> 11)?),
-        _ => None,
-    };
-    let sig = cx.to_uint(arg(a, 2, "signal")?, "signal", 64)? as i32;
-    cx.boolean(pidctl::signal_checked(pid, start, sig)?)
+#[napi]
+pub fn signal_checked(env: Env, pid: i32, start_time: Option<f64>, signal: f64) -> Result<bool> {
+    let start = start_time.map(|s| uint(&env, s, "startTime", u64::MAX >> 11)).transpose()?;
+    let sig = uint(&env, signal, "signal", 64)? as i32;
+    pidctl::signal_checked(pid, start, sig).js(&env)
 }
 
 /// `processStartTime(pid)` → clock ticks since boot, or null when the process is gone.
-pub fn process_start_time(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let pid = cx.to_uint(arg(a, 0, "pid")?, "pid", i32::MAX as u64)? as i32;
-    opt_number(cx, pidctl::start_time(pid))
+#[napi]
+pub fn process_start_time(pid: i32) -> OptNumber {
+    opt_number(pidctl::start_time(pid))
 }

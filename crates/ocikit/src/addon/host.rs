@@ -1,25 +1,35 @@
 //! Host facts that need a system call: uname, user ids.
 
-use crate::napi::ffi::napi_value;
-use crate::napi::{CallResult, Env};
+use super::error::OrThrow;
 use crate::sys::process;
+use napi::bindgen_prelude::Result;
+use napi::Env;
+use napi_derive::napi;
+
+#[napi(object)]
+pub struct NativeUname {
+    pub sysname: String,
+    pub nodename: String,
+    pub release: String,
+    pub version: String,
+    pub machine: String,
+}
 
 /// `uname()` → `{ sysname, nodename, release, version, machine }`.
-pub fn uname(cx: Env, _args: &[napi_value]) -> CallResult<napi_value> {
-    let u = process::uname()?;
-    let o = cx.object()?;
-    cx.set(o, "sysname", cx.string(&u.sysname)?)?;
-    cx.set(o, "nodename", cx.string(&u.nodename)?)?;
-    cx.set(o, "release", cx.string(&u.release)?)?;
-    cx.set(o, "version", cx.string(&u.version)?)?;
-    cx.set(o, "machine", cx.string(&u.machine)?)?;
-    Ok(o)
+#[napi]
+pub fn uname(env: Env) -> Result<NativeUname> {
+    let u = process::uname().js(&env)?;
+    Ok(NativeUname { sysname: u.sysname, nodename: u.nodename, release: u.release, version: u.version, machine: u.machine })
+}
+
+#[napi(object)]
+pub struct NativeIds {
+    pub uid: u32,
+    pub euid: u32,
 }
 
 /// `ids()` → `{ uid, euid }`.
-pub fn ids(cx: Env, _args: &[napi_value]) -> CallResult<napi_value> {
-    let o = cx.object()?;
-    cx.set(o, "uid", cx.number(process::getuid() as f64)?)?;
-    cx.set(o, "euid", cx.number(process::geteuid() as f64)?)?;
-    Ok(o)
+#[napi]
+pub fn ids() -> NativeIds {
+    NativeIds { uid: process::getuid(), euid: process::geteuid() }
 }

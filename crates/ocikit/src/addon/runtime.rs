@@ -1,19 +1,25 @@
 //! Runtime bindings: spawn/exec a container process, signal it, resize its pty, deliver exits.
+//! Spawning is one clone3 (about a millisecond): synchronous, like kill and resize.
 
-use super::arg;
-use crate::napi::ffi::*;
-use crate::napi::{CallError, CallResult, Env};
+use super::error::{arg, uint, OrThrow};
 use crate::spawn::{self, reaper, Options};
 use crate::spec::Spec;
 use crate::sys::{Errno, SysError};
-use std::ffi::c_void;
-use std::ptr::null_mut;
+use napi::bindgen_prelude::{Either, FnArgs, Function, Null, Result};
+use napi::threadsafe_function::{ThreadsafeCallContext, ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
+use napi_derive::napi;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
+/// What the JS exit handler is called with: `(id, pid, exitCode, signal)` (spread, not an array).
+type ExitArgs = FnArgs<(f64, f64, f64, f64)>;
+/// Weak (it does not keep the loop alive by itself), called without an error argument.
+type ExitFn = ThreadsafeFunction<Delivery, (), ExitArgs, Status, false, true, 0>;
+
 /// A JS exit handler: one per Node environment (main thread, each worker, each jest module registry).
 struct Handler {
-    tsfn: usize,
+    tsfn: ExitFn,
     /// Processes started through it and not yet delivered: while > 0 its tsfn keeps the loop alive.
     active: usize,
 }
@@ -31,100 +37,95 @@ struct Delivery {
     handler: usize,
 }
 
-unsafe extern "C" fn deliver(env: napi_env, js_cb: napi_value, _ctx: *mut c_void, data: *mut c_void) {
-    let d = Box::from_raw(data as *mut Delivery);
-    if env.is_null() {
-        return; // environment shutting down
-    }
-    let unref = {
-        let mut hs = lock(&HANDLERS);
-        match hs.get_mut(d.handler) {
-            Some(h) => {
-                h.active = h.active.saturating_sub(1);
-                (h.active == 0).then_some(h.tsfn)
-            }
-            None => None,
+/// On the JS thread: the last outstanding exit of a handler lets its loop go.
+#[allow(deprecated)] // refer/unref: one tsfn whose loop hold follows `active`, not a clone per process
+fn deliver(ctx: ThreadsafeCallContext<Delivery>) -> Result<ExitArgs> {
+    let d = ctx.value;
+    if let Some(h) = lock(&HANDLERS).get_mut(d.handler) {
+        h.active = h.active.saturating_sub(1);
+        if h.active == 0 {
+            let _ = h.tsfn.unref(&ctx.env);
         }
-    };
-    if let Some(tsfn) = unref {
-        napi_unref_threadsafe_function(env, tsfn as napi_threadsafe_function);
     }
-    let cx = Env(env);
-    let exit = d.exit;
-    let args = (|| -> CallResult<[napi_value; 4]> {
-        Ok([cx.number(exit.id as f64)?, cx.number(exit.pid as f64)?, cx.number(exit.code as f64)?,
-            cx.number(exit.signal as f64)?])
-    })();
-    if let (Ok(argv), Ok(recv)) = (args, cx.undefined()) {
-        let mut result = null_mut();
-        napi_call_function(env, recv, js_cb, 4, argv.as_ptr(), &mut result);
-    }
+    let e = d.exit;
+    Ok((e.id as f64, e.pid as f64, e.code as f64, e.signal as f64).into())
 }
 
+/// On the reaper thread: hands an exit to the handler that started the process.
 fn sink(exit: reaper::Exit) {
     let Some(handler) = lock(&OWNER).as_mut().and_then(|m| m.remove(&exit.id)) else { return };
-    let Some(tsfn) = lock(&HANDLERS).get(handler).map(|h| h.tsfn) else { return };
-    let data = Box::into_raw(Box::new(Delivery { exit, handler })) as *mut c_void;
-    let st = unsafe { napi_call_threadsafe_function(tsfn as napi_threadsafe_function, data, NAPI_TSFN_BLOCKING) };
-    if st != NAPI_OK {
-        drop(unsafe { Box::from_raw(data as *mut Delivery) });
+    let hs = lock(&HANDLERS);
+    if let Some(h) = hs.get(handler) {
+        // the queue is unbounded: a blocking call never waits
+        h.tsfn.call(Delivery { exit, handler }, ThreadsafeFunctionCallMode::Blocking);
     }
 }
 
 /// `setExitHandler(fn(id, pid, exitCode, signal))` → a handler number for `spawn`/`exec` options.
-pub fn set_exit_handler(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let f = arg(a, 0, "handler")?;
-    if cx.type_of(f)? != NAPI_FUNCTION {
-        return Err(CallError::Arg("handler must be a function".into()));
-    }
-    let name = cx.string("ocikit-exit")?;
-    let mut tsfn = null_mut();
-    let st = unsafe {
-        napi_create_threadsafe_function(cx.0, f, null_mut(), name, 0, 1, null_mut(), None, null_mut(), Some(deliver),
-            &mut tsfn)
-    };
-    if st != NAPI_OK {
-        return Err(CallError::Napi("create_threadsafe_function", st));
-    }
-    unsafe { napi_unref_threadsafe_function(cx.0, tsfn) };
-    reaper::set_sink(Box::new(sink))?;
+#[napi]
+pub fn set_exit_handler(handler: Function<'_, ExitArgs, ()>) -> Result<u32> {
+    let tsfn: ExitFn = handler
+        .build_threadsafe_function::<Delivery>()
+        .callee_handled::<false>()
+        .weak::<true>()
+        .build_callback(deliver)?;
+    reaper::set_sink(Box::new(sink)).map_err(|e| napi::Error::from_reason(e.to_string()))?;
     let mut hs = lock(&HANDLERS);
-    hs.push(Handler { tsfn: tsfn as usize, active: 0 });
-    cx.number((hs.len() - 1) as f64)
+    hs.push(Handler { tsfn, active: 0 });
+    Ok((hs.len() - 1) as u32)
 }
 
-fn options(cx: Env, o: napi_value) -> CallResult<(Options, usize)> {
-    let handler = cx.to_uint(cx.get(o, "exitHandler")?, "exitHandler", u32::MAX as u64)? as usize;
-    let stdio = cx.to_vec(cx.get(o, "stdio")?, "stdio")?;
-    if stdio.len() != 3 {
-        return Err(CallError::Arg("stdio must hold 3 fds".into()));
+#[napi(object)]
+pub struct NativeSpawnOptions {
+    pub stdio: Vec<f64>,
+    pub exit_handler: u32,
+    pub cgroup_procs: Option<Vec<String>>,
+    pub pdeathsig: Option<f64>,
+    pub default_seccomp: Option<bool>,
+}
+
+#[napi(object)]
+pub struct NativeStarted {
+    pub id: f64,
+    pub pid: i32,
+    pub pty_master: Either<i32, Null>,
+}
+
+fn options(env: &Env, o: NativeSpawnOptions) -> Result<(Options, usize)> {
+    if o.stdio.len() != 3 {
+        return Err(arg(env, "stdio must hold 3 fds"));
     }
     let mut fds = [0i32; 3];
-    for (i, v) in stdio.iter().enumerate() {
-        fds[i] = cx.to_uint(*v, "stdio fd", i32::MAX as u64)? as i32;
+    for (i, v) in o.stdio.iter().enumerate() {
+        fds[i] = uint(env, *v, "stdio fd", i32::MAX as u64)? as i32;
     }
-    let procs = cx.get(o, "cgroupProcs")?;
-    let seccomp = cx.get(o, "defaultSeccomp")?;
-    let pdeath = cx.get(o, "pdeathsig")?;
+    let pdeathsig = match o.pdeathsig {
+        Some(s) => uint(env, s, "pdeathsig", 64)? as i32,
+        None => 0,
+    };
     Ok((Options {
         stdio: fds,
-        cgroup_procs: if cx.is_nullish(Some(procs))? { Vec::new() } else { cx.to_strings(procs, "cgroupProcs")? },
-        pdeathsig: if cx.is_nullish(Some(pdeath))? { 0 } else { cx.to_uint(pdeath, "pdeathsig", 64)? as i32 },
-        default_seccomp: if cx.is_nullish(Some(seccomp))? { true } else { cx.to_bool(seccomp, "defaultSeccomp")? },
+        cgroup_procs: o.cgroup_procs.unwrap_or_default(),
+        pdeathsig,
+        default_seccomp: o.default_seccomp.unwrap_or(true),
         join_pidfd: None,
         console_socket: None,
-    }, handler))
+    }, o.exit_handler as usize))
 }
 
-fn started(cx: Env, s: spawn::Spawned, handler: usize) -> CallResult<napi_value> {
-    let tsfn = {
+#[allow(deprecated)] // see `deliver`
+fn started(env: &Env, s: spawn::Spawned, handler: usize) -> Result<NativeStarted> {
+    {
         let mut hs = lock(&HANDLERS);
-        let h = hs.get_mut(handler).ok_or_else(|| CallError::Arg("unknown exit handler".into()))?;
+        let Some(h) = hs.get_mut(handler) else {
+            drop(hs);
+            let _ = unsafe { crate::sc!(crate::sys::nr::CLOSE, s.pidfd) };
+            return Err(arg(env, "unknown exit handler"));
+        };
         h.active += 1;
-        (h.active == 1).then_some(h.tsfn)
-    };
-    if let Some(t) = tsfn {
-        unsafe { napi_ref_threadsafe_function(cx.0, t as napi_threadsafe_function) };
+        if h.active == 1 {
+            let _ = h.tsfn.refer(env);
+        }
     }
     // registered before the reaper can see the process, so its exit always finds its handler
     let mut owner = lock(&OWNER);
@@ -136,65 +137,63 @@ fn started(cx: Env, s: spawn::Spawned, handler: usize) -> CallResult<napi_value>
             if let Some(h) = lock(&HANDLERS).get_mut(handler) {
                 h.active -= 1;
                 if h.active == 0 {
-                    unsafe { napi_unref_threadsafe_function(cx.0, h.tsfn as napi_threadsafe_function) };
+                    let _ = h.tsfn.unref(env);
                 }
             }
-            return Err(e.into());
+            return Err(e).js(env);
         }
     };
     owner.get_or_insert_with(HashMap::new).insert(id, handler);
     drop(owner);
-    let o = cx.object()?;
-    cx.set(o, "id", cx.number(id as f64)?)?;
-    cx.set(o, "pid", cx.number(s.pid as f64)?)?;
-    cx.set(o, "ptyMaster", match s.pty_master {
-        Some(fd) => cx.number(fd as f64)?,
-        None => cx.null()?,
-    })?;
-    Ok(o)
+    Ok(NativeStarted {
+        id: id as f64,
+        pid: s.pid,
+        pty_master: match s.pty_master {
+            Some(fd) => Either::A(fd),
+            None => Either::B(Null),
+        },
+    })
 }
 
-fn spec_of(cx: Env, v: napi_value) -> CallResult<Spec> {
-    let text = cx.to_string(v, "spec")?;
-    Spec::from_json(&text).map_err(|e| CallError::Sys(SysError::invalid("spec", &e.0)))
+fn spec_of(env: &Env, text: &str) -> Result<Spec> {
+    Spec::from_json(text).map_err(|e| SysError::invalid("spec", &e.0)).js(env)
 }
 
-/// `spawn(specJson, {stdio, cgroupProcs, pdeathsig, defaultSeccomp})` → `{id, pid, ptyMaster}`.
-pub fn spawn(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let spec = spec_of(cx, arg(a, 0, "spec")?)?;
-    let (opts, handler) = options(cx, arg(a, 1, "options")?)?;
-    let s = spawn::spawn(&spec, &opts)?;
-    started(cx, s, handler)
+/// `spawn(specJson, {stdio, exitHandler, cgroupProcs, pdeathsig, defaultSeccomp})` → `{id, pid, ptyMaster}`.
+#[napi]
+pub fn spawn(env: Env, spec_json: String, options: NativeSpawnOptions) -> Result<NativeStarted> {
+    let spec = spec_of(&env, &spec_json)?;
+    let (opts, handler) = self::options(&env, options)?;
+    let s = spawn::spawn(&spec, &opts).js(&env)?;
+    started(&env, s, handler)
 }
 
 /// `exec(initId, specJson, options)`: the spec's process inside the running container `initId`.
-pub fn exec(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let id = cx.to_uint(arg(a, 0, "id")?, "id", u32::MAX as u64)?;
-    let spec = spec_of(cx, arg(a, 1, "spec")?)?;
-    let (mut opts, handler) = options(cx, arg(a, 2, "options")?)?;
-    let pidfd = reaper::dup_pidfd(id)?;
+#[napi]
+pub fn exec(env: Env, init_id: f64, spec_json: String, options: NativeSpawnOptions) -> Result<NativeStarted> {
+    let id = uint(&env, init_id, "id", u32::MAX as u64)?;
+    let spec = spec_of(&env, &spec_json)?;
+    let (mut opts, handler) = self::options(&env, options)?;
+    let pidfd = reaper::dup_pidfd(id).js(&env)?;
     opts.join_pidfd = Some(pidfd);
     let r = spawn::spawn(&spec, &opts);
     let _ = unsafe { crate::sc!(crate::sys::nr::CLOSE, pidfd) };
-    started(cx, r?, handler)
+    started(&env, r.js(&env)?, handler)
 }
 
 /// `kill(id, signal)`.
-pub fn kill(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let id = cx.to_uint(arg(a, 0, "id")?, "id", u32::MAX as u64)?;
-    let sig = cx.to_uint(arg(a, 1, "signal")?, "signal", 64)? as i32;
-    reaper::signal(id, sig)?;
-    cx.undefined()
+#[napi]
+pub fn kill(env: Env, id: f64, signal: f64) -> Result<()> {
+    let id = uint(&env, id, "id", u32::MAX as u64)?;
+    let sig = uint(&env, signal, "signal", 64)? as i32;
+    reaper::signal(id, sig).js(&env)
 }
 
 /// `resizePty(fd, rows, cols)`.
-pub fn resize_pty(cx: Env, a: &[napi_value]) -> CallResult<napi_value> {
-    let fd = cx.to_uint(arg(a, 0, "fd")?, "fd", i32::MAX as u64)? as i32;
-    let rows = cx.to_uint(arg(a, 1, "rows")?, "rows", u16::MAX as u64)? as u16;
-    let cols = cx.to_uint(arg(a, 2, "cols")?, "cols", u16::MAX as u64)? as u16;
-    if fd < 0 {
-        return Err(SysError::new(Errno::EBADF, "resize pty").into());
+#[napi]
+pub fn resize_pty(env: Env, fd: i32, rows: u32, cols: u32) -> Result<()> {
+    if fd < 0 || rows > u16::MAX as u32 || cols > u16::MAX as u32 {
+        return Err(SysError::new(Errno::EBADF, "resize pty")).js(&env);
     }
-    spawn::tty::resize(fd, rows, cols)?;
-    cx.undefined()
+    spawn::tty::resize(fd, rows as u16, cols as u16).js(&env)
 }
