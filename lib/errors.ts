@@ -160,6 +160,8 @@ export interface SyscallErrorDetails extends OcikitErrorOptions {
   path?: string;
   /** Symbolic errno name such as `EPERM`, when known. */
   errnoName?: string;
+  /** What went wrong in words, when the errno alone does not say (`swap needs a memory limit`). */
+  detail?: string;
 }
 
 /**
@@ -173,12 +175,15 @@ export class SyscallError extends RuntimeError {
   readonly syscall: string;
   /** Path involved, if any. */
   readonly path: string | undefined;
+  /** What went wrong in words, when the errno alone does not say (also part of `message`). */
+  readonly detail: string | undefined;
 
   constructor(message: string, details: SyscallErrorDetails) {
     super(details.errnoName ?? 'ERR_SYSCALL', message, details);
     this.errno = details.errno;
     this.syscall = details.syscall;
     this.path = details.path;
+    this.detail = details.detail;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Runs a binding and turns the plain error objects the addon throws (`code`, `errno`, `syscall`,
- * `path`) into {@link SyscallError}.
+ * `path`, `detail`) into {@link SyscallError}.
  *
  * @module
  */
@@ -13,6 +13,7 @@ interface NativeErrorShape {
   errno?: unknown;
   syscall?: unknown;
   path?: unknown;
+  detail?: unknown;
 }
 
 function isNativeSyscallError(e: unknown): e is NativeErrorShape & { errno: number; syscall: string } {
@@ -44,6 +45,7 @@ export function fromNative(e: unknown): unknown {
     syscall: e.syscall,
     ...(typeof e.path === 'string' ? { path: e.path } : {}),
     ...(typeof e.code === 'string' ? { errnoName: e.code } : {}),
+    ...(typeof e.detail === 'string' ? { detail: e.detail } : {}),
     cause: e,
   });
 }

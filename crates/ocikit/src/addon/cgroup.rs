@@ -12,16 +12,24 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// A cgroup error as a system call error: `cgroup <op>` on the file it concerned.
+/// A cgroup error as a system call error: `cgroup <op>` on the file it concerned; one that did
+/// not come from the kernel keeps its message (`swap needs a memory limit`).
 pub(crate) fn sys_error(e: cgroup::Error) -> SysError {
-    let errno = e.errno().unwrap_or(match e.kind() {
+    let step = format!("cgroup {}", e.op);
+    let path = e.path.to_string_lossy();
+    if let Some(errno) = e.errno() {
+        return SysError::at(Errno(errno), &step, &path);
+    }
+    let errno = match e.kind() {
         ErrorKind::NotFound => 2,
         ErrorKind::InvalidInput | ErrorKind::InvalidData => 22,
         ErrorKind::TimedOut => 110,
         ErrorKind::PermissionDenied => 13,
+        ErrorKind::Unsupported => 95,
         _ => 5,
-    });
-    SysError::at(Errno(errno), &format!("cgroup {}", e.op), &e.path.to_string_lossy())
+    };
+    let err = if path.is_empty() { SysError::new(Errno(errno), &step) } else { SysError::at(Errno(errno), &step, &path) };
+    err.with_message(&e.source.to_string())
 }
 
 fn cg_err(env: &Env) -> impl Fn(cgroup::Error) -> napi::Error + '_ {

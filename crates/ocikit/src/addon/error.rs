@@ -1,8 +1,8 @@
 //! The one place a Rust error becomes a JS error.
 //!
 //! A [`SysError`] becomes an `Error` whose `code` is the errno name (`ENOENT`; stable, what
-//! lib/native/call.ts keys on), with `errno`, `syscall` and `path`; lib/native/call.ts turns it into
-//! a `SyscallError`. A wrong argument becomes a `TypeError` with code `ERR_INVALID_ARG_TYPE`.
+//! lib/native/call.ts keys on), with `errno`, `syscall`, `path` and `detail` (its own message, also
+//! part of `message`); lib/native/call.ts turns it into a `SyscallError`. A wrong argument becomes a `TypeError` with code `ERR_INVALID_ARG_TYPE`.
 
 use crate::sys::SysError;
 use napi::bindgen_prelude::{Error, Result, Status};
@@ -20,6 +20,9 @@ fn build(env: &Env, e: &SysError) -> Result<Error> {
     obj.set("syscall", e.step.as_str())?;
     if let Some(p) = &e.path {
         obj.set("path", p.as_str())?;
+    }
+    if let Some(m) = &e.message {
+        obj.set("detail", m.as_str())?;
     }
     Ok(Error::from(obj.to_unknown()))
 }

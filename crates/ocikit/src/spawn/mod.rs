@@ -131,7 +131,7 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
         }
         drop(undumpable);
         let path = report.path.map(|p| unsafe { &*p }.to_string_lossy().into_owned());
-        return Err(SysError { errno: Errno(report.errno), step: report.step.to_string(), path });
+        return Err(SysError { errno: Errno(report.errno), step: report.step.to_string(), path, message: None });
     }
     // Only now is our memory ours alone again. The vfork wait ends when the child's exec releases
     // our mm, but the kernel switches the child to its new mm a little later (exec_mm_release comes

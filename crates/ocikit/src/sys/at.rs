@@ -28,7 +28,7 @@ struct Timespec {
 /// A single path component: not empty, `.`, `..`, and without `/` (EINVAL otherwise).
 fn one_name(name: &str, step: &str) -> Result<CString, SysError> {
     if name.is_empty() || name == "." || name == ".." || name.contains('/') {
-        return Err(SysError::invalid(step, name));
+        return Err(SysError::at(Errno::EINVAL, step, name).with_message("not a single path component"));
     }
     cstr(name, step)
 }

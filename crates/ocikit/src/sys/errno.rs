@@ -60,32 +60,42 @@ impl Errno {
     }
 }
 
-/// A failed system call: errno, the step (syscall name or setup step) and the path it worked on.
+/// A failed system call: errno, the step (syscall name or setup step), the path it worked on, and
+/// what went wrong in words when the errno alone does not say (a refused input, a timeout).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SysError {
     pub errno: Errno,
     pub step: String,
     pub path: Option<String>,
+    pub message: Option<String>,
 }
 
 impl SysError {
     pub fn new(errno: Errno, step: &str) -> SysError {
-        SysError { errno, step: step.to_string(), path: None }
+        SysError { errno, step: step.to_string(), path: None, message: None }
     }
     pub fn at(errno: Errno, step: &str, path: &str) -> SysError {
-        SysError { errno, step: step.to_string(), path: Some(path.to_string()) }
+        SysError { errno, step: step.to_string(), path: Some(path.to_string()), message: None }
     }
-    /// An error that is not from the kernel (bad argument): errno EINVAL.
-    pub fn invalid(step: &str, what: &str) -> SysError {
-        SysError { errno: Errno::EINVAL, step: step.to_string(), path: Some(what.to_string()) }
+    /// An error that is not from the kernel (bad input): errno EINVAL, and `message` saying why.
+    pub fn invalid(step: &str, message: &str) -> SysError {
+        SysError::new(Errno::EINVAL, step).with_message(message)
+    }
+    pub fn with_message(mut self, message: &str) -> SysError {
+        self.message = Some(message.to_string());
+        self
     }
 }
 
+/// `<step> failed: <errno description> (<ERRNO>)[: <path>][: <message>]`.
 impl fmt::Display for SysError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failed: {} ({})", self.step, self.errno.describe(), self.errno.name())?;
         if let Some(p) = &self.path {
             write!(f, ": {p}")?;
+        }
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
         }
         Ok(())
     }
@@ -103,5 +113,8 @@ mod tests {
         assert_eq!(Errno(200).name(), "E200");
         let e = SysError::at(Errno::EPERM, "mount", "/x");
         assert_eq!(e.to_string(), "mount failed: Operation not permitted (EPERM): /x");
+        let e = SysError::invalid("spec", "process.args is empty");
+        assert_eq!((e.path.as_deref(), e.message.as_deref()), (None, Some("process.args is empty")));
+        assert_eq!(e.to_string(), "spec failed: Invalid argument (EINVAL): process.args is empty");
     }
 }
