@@ -23,9 +23,19 @@ export default async function globalTeardown() {
 /** Containers still recorded in the run's storage root: a test that made one did not remove it. */
 function leftoverContainers(root) {
   if (!root) return [];
+  const list = (dir) => {
+    try {
+      return readdirSync(join(dir, 'containers')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    } catch {
+      return [];
+    }
+  };
+  // each worker has a root of its own under the run's (worker-root.cjs)
+  let workers = [];
   try {
-    return readdirSync(join(root, 'containers')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    workers = readdirSync(root).filter((n) => n.startsWith('worker-')).map((n) => join(root, n));
   } catch {
-    return [];
+    // no root
   }
+  return [root, ...workers].flatMap(list);
 }
