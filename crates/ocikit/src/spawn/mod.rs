@@ -17,6 +17,7 @@ pub mod reaper;
 pub mod rootfs;
 pub mod tty;
 pub mod undumpable;
+pub mod watchdog;
 
 use crate::sc;
 use crate::spec::Spec;
@@ -87,7 +88,11 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     // block every signal around the clone: no handler of Node's may run in the child
     let old = child::set_sigmask(!0).map_err(|e| SysError::new(e, "sigprocmask"))?;
     let undumpable = undumpable::Undumpable::enter()?;
+    // the child a container process could stop: the run child, or exec's inner child
+    let watched: *const i32 = if exec { &report.pidfd } else { &pidfd };
+    let watchdog = watchdog::Watchdog::arm(watched);
     let res = unsafe { clone3(&mut args, entry, &ctx as *const Ctx as *mut c_void) };
+    let stopped = watchdog.disarm();
     let _ = child::set_sigmask(old);
     let pid = res.map_err(|e| SysError::new(e, "clone3"))? as i32;
     let (pid, pidfd) = if exec {
@@ -103,6 +108,11 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
     } else {
         (pid, pidfd)
     };
+    if stopped && !report.failed {
+        report.failed = true;
+        report.errno = Errno::ETIMEDOUT.0;
+        report.step = "exec (the process was stopped before it started)";
+    }
     if !report.failed {
         pipe.close_write();
         match pipe.outcome() {
