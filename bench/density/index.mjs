@@ -141,7 +141,7 @@ async function benchOcikit() {
         await killDetached({ pid: started[i].pid, startTime: started[i].startTime }, 'SIGKILL');
         for (let k = 0; k < 500 && !(await readDetachedExit(states[i])); k++) await sleep(10);
       }
-      cgroups[i]?.remove();
+      await cgroups[i]?.remove();
     });
     results.ocikit && (results.ocikit.cleanupMs = performance.now() - t1);
     rmSync(join(work, 'state'), { recursive: true, force: true });

@@ -296,7 +296,7 @@ export class Container {
       return;
     }
     if (state.status !== 'running') throw notRunning(this.id);
-    Cgroup.fromPaths((await this.#run()).cgroupPaths).freeze();
+    await Cgroup.fromPaths((await this.#run()).cgroupPaths).freeze();
     await store().update(this.id, (s) => (s.status === 'running' ? { ...s, status: 'paused' } : s));
   }
 
@@ -304,7 +304,7 @@ export class Container {
   async unpause(): Promise<void> {
     const state = await this.#state();
     if (state.status !== 'paused') throw new ContainerError('ERR_CONTAINER_NOT_PAUSED', `container ${this.id} is not paused`);
-    Cgroup.fromPaths((await this.#run()).cgroupPaths).thaw();
+    await Cgroup.fromPaths((await this.#run()).cgroupPaths).thaw();
     await store().update(this.id, (s) => {
       const { freezeHolders: _h, ...rest } = s;
       return s.status === 'paused' ? { ...rest, status: 'running' } : s;

@@ -17,11 +17,11 @@ import type { ContainerStore } from './store.js';
 
 const log = logger('container');
 
-function thaw(paths: readonly string[]): void {
+async function thaw(paths: readonly string[]): Promise<void> {
   try {
-    Cgroup.fromPaths(paths).thaw();
-  } catch {
-    // gone with its processes
+    await Cgroup.fromPaths(paths).thaw();
+  } catch (err) {
+    log('thaw: %s (gone with its processes?)', String(err));
   }
 }
 
@@ -46,8 +46,8 @@ export async function holdFrozen(store: ContainerStore, id: string, paths: reado
   });
   crashPoint('freeze:recorded');
   // frozen under the state lock, so an unpause cannot slip in between
-  await store.update(id, (s) => {
-    if (mine(s)) Cgroup.fromPaths(paths).freeze();
+  await store.update(id, async (s) => {
+    if (mine(s)) await Cgroup.fromPaths(paths).freeze();
     return s;
   });
   crashPoint('freeze:frozen');
@@ -55,11 +55,11 @@ export async function holdFrozen(store: ContainerStore, id: string, paths: reado
   return async () => {
     if (released) return;
     released = true;
-    await store.update(id, (s) => {
+    await store.update(id, async (s) => {
       if (!mine(s)) return s;
       const rest = (s.freezeHolders ?? []).filter((h) => h.token !== me.token);
       if (rest.length > 0) return { ...s, freezeHolders: rest };
-      if (s.status === 'paused') thaw(paths); // before the state says running: a crash here leaves a dead holder, healed later
+      if (s.status === 'paused') await thaw(paths); // before the state says running: a crash here leaves a dead holder, healed later
       return unheld(s);
     }).catch((err: unknown) => {
       if ((err as { code?: string }).code !== 'ERR_CONTAINER_NOT_FOUND') throw err;
@@ -74,12 +74,12 @@ export function hasDeadHolder(s: ContainerState): boolean {
 
 /** Drops the dead holders of `s`'s freeze, thawing it when none is left. Returns the new state. */
 export async function healFreeze(store: ContainerStore, s: ContainerState, paths: readonly string[]): Promise<ContainerState> {
-  return store.update(s.id, (cur) => {
+  return store.update(s.id, async (cur) => {
     if (!hasDeadHolder(cur)) return cur;
     const rest = (cur.freezeHolders ?? []).filter((h) => isAlive(h));
     if (rest.length > 0) return { ...cur, freezeHolders: rest };
     log('thawing %s: the copy or commit that froze it is gone', cur.id);
-    if (cur.status === 'paused') thaw(paths);
+    if (cur.status === 'paused') await thaw(paths);
     return unheld(cur);
   });
 }

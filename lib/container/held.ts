@@ -79,7 +79,7 @@ export async function releaseHeld(dir: string, kill: boolean): Promise<boolean> 
     }
     if (paths.length > 0) {
       try {
-        cgroup.killAll('SIGKILL');
+        await cgroup.killAll('SIGKILL');
       } catch {
         // no such cgroup (never made, or removed)
       }
@@ -89,7 +89,7 @@ export async function releaseHeld(dir: string, kill: boolean): Promise<boolean> 
   let removed = true;
   if (paths.length > 0) {
     try {
-      cgroup.remove();
+      await cgroup.remove();
     } catch (err) {
       removed = false;
       log('cannot remove the cgroups of %s yet: %s', dir, String(err));

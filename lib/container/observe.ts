@@ -123,9 +123,9 @@ export async function observe(store: ContainerStore, recorded: ContainerState): 
   if (owner === 'unknown') return unknown(state);
   // the owner died: PDEATHSIG killed PID 1; make sure nothing of it is left
   try {
-    Cgroup.fromPaths(run.cgroupPaths).killAll('SIGKILL');
-  } catch {
-    // empty or gone
+    await Cgroup.fromPaths(run.cgroupPaths).killAll('SIGKILL');
+  } catch (err) {
+    log('%s: cgroup kill: %s (empty or gone?)', state.id, String(err));
   }
   let oom = false;
   try {

@@ -5,6 +5,7 @@
  * @module
  */
 import { constants } from 'node:os';
+import { logger } from '../log.js';
 import { Cgroup } from '../native/cgroup.js';
 import { killDetached, stopDetached } from '../native/monitor.js';
 import { stopContainer } from '../native/runtime.js';
@@ -17,6 +18,8 @@ import type { ContainerState } from './state.js';
 import type { ContainerStore } from './store.js';
 
 export { signalName };
+
+const log = logger('container');
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -60,9 +63,9 @@ export async function stopRun(store: ContainerStore, state: ContainerState, run:
   const cgroup = Cgroup.fromPaths(run.cgroupPaths);
   if (state.status === 'paused') {
     try {
-      cgroup.thaw();
-    } catch {
-      // gone
+      await cgroup.thaw();
+    } catch (err) {
+      log('stop %s: thaw: %s (gone?)', state.id, String(err));
     }
     await store.update(state.id, (s) => (s.status === 'paused' ? { ...s, status: 'running' } : s));
   }
@@ -82,9 +85,9 @@ export async function stopRun(store: ContainerStore, state: ContainerState, run:
   await killDetached({ pid: run.pid, startTime: run.startTime }, sig);
   if (!(await until(() => liveness(run.pid, run.startTime) === 'dead', timeoutMs))) {
     try {
-      cgroup.killAll('SIGKILL');
-    } catch {
-      // empty
+      await cgroup.killAll('SIGKILL');
+    } catch (err) {
+      log('stop %s: cgroup kill: %s (empty?)', state.id, String(err));
     }
     await killDetached({ pid: run.pid, startTime: run.startTime }, 'SIGKILL');
     await until(() => liveness(run.pid, run.startTime) === 'dead', 5000);

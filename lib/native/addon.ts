@@ -52,13 +52,13 @@ export interface NativeBinding {
   resizePty(fd: number, rows: number, cols: number): void;
   cgroupCreate(name: string, resourcesJson: string | null): string[];
   cgroupOpen(name: string): string[];
-  cgroupFreeze(dirs: string[]): void;
-  cgroupThaw(dirs: string[]): void;
+  cgroupFreeze(dirs: string[], signal?: AbortSignal): Promise<void>;
+  cgroupThaw(dirs: string[], signal?: AbortSignal): Promise<void>;
   cgroupStats(dirs: string[]): NativeCgroupStats;
   cgroupOomKilled(dirs: string[]): boolean;
-  cgroupKillAll(dirs: string[], signal: number): void;
+  cgroupKillAll(dirs: string[], signal: number, abort?: AbortSignal): Promise<void>;
   cgroupProcs(dirs: string[]): number[];
-  cgroupRemove(dirs: string[], parentLevels: number): void;
+  cgroupRemove(dirs: string[], parentLevels: number, signal?: AbortSignal): Promise<void>;
   /** Signals `pid` through a pidfd if its start time is still `startTime`; false when gone. */
   signalChecked(pid: number, startTime: number | null, signal: number): boolean;
   /** Start time of `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22), null when gone. */

@@ -58,3 +58,14 @@ export function callNative<T>(fn: () => T): T {
     throw fromNative(e);
   }
 }
+
+/** Awaits a binding's Promise, rethrowing as {@link callNative} does; an abort rejects with the signal's reason. */
+export async function callNativeAsync<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  signal?.throwIfAborted();
+  try {
+    return await fn();
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    throw fromNative(e);
+  }
+}

@@ -8,7 +8,7 @@
 import { constants } from 'node:os';
 import type { LinuxResources } from '../oci/runtime-spec.js';
 import { native, type NativeCgroupStats } from './addon.js';
-import { callNative } from './call.js';
+import { callNative, callNativeAsync } from './call.js';
 
 /** Counters of a cgroup (bytes, nanoseconds, tasks); null where unlimited or not reported. */
 export type CgroupStats = NativeCgroupStats;
@@ -57,13 +57,13 @@ export class Cgroup {
     return new Cgroup(name, [...paths]);
   }
 
-  /** Stops every process (v1 freezer / v2 cgroup.freeze); returns once frozen. */
-  freeze(): void {
-    callNative(() => native().cgroupFreeze([...this.paths]));
+  /** Stops every process (v1 freezer / v2 cgroup.freeze); resolves once frozen (off the JS thread). */
+  async freeze(options: { signal?: AbortSignal } = {}): Promise<void> {
+    await callNativeAsync(() => native().cgroupFreeze([...this.paths], options.signal), options.signal);
   }
 
-  thaw(): void {
-    callNative(() => native().cgroupThaw([...this.paths]));
+  async thaw(options: { signal?: AbortSignal } = {}): Promise<void> {
+    await callNativeAsync(() => native().cgroupThaw([...this.paths], options.signal), options.signal);
   }
 
   stats(): CgroupStats {
@@ -79,9 +79,9 @@ export class Cgroup {
    * Signals every process in the cgroup (v1: freeze, signal, thaw). With SIGKILL it repeats until
    * the cgroup is empty, so processes forked meanwhile die too.
    */
-  killAll(signal: NodeJS.Signals | number = 'SIGKILL'): void {
+  async killAll(signal: NodeJS.Signals | number = 'SIGKILL', options: { signal?: AbortSignal } = {}): Promise<void> {
     const n = signalNumber(signal);
-    callNative(() => native().cgroupKillAll([...this.paths], n));
+    await callNativeAsync(() => native().cgroupKillAll([...this.paths], n, options.signal), options.signal);
   }
 
   /** Pids of the processes in it (host pid namespace). */
@@ -93,8 +93,8 @@ export class Cgroup {
    * Removes the cgroup, waiting up to 5 s for exiting processes to drain (EBUSY after that), and
    * the shared parents of a relative name (`ocikit/`) once they are empty. Removing twice is fine.
    */
-  remove(): void {
+  async remove(options: { signal?: AbortSignal } = {}): Promise<void> {
     const levels = this.name && !this.name.startsWith('/') ? this.name.split('/').filter(Boolean).length - 1 : 0;
-    callNative(() => native().cgroupRemove([...this.paths], levels));
+    await callNativeAsync(() => native().cgroupRemove([...this.paths], levels, options.signal), options.signal);
   }
 }

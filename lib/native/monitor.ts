@@ -11,10 +11,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { NativeLoadError, SyscallError } from '../errors.js';
+import { logger } from '../log.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
 import { monitorPath, native } from './addon.js';
 import { callNative } from './call.js';
 import type { Cgroup } from './cgroup.js';
+
+const log = logger('native');
 
 /** Options of {@link startDetached}. */
 export interface DetachedOptions {
@@ -187,9 +190,9 @@ export async function stopDetached(stateDir: string, options: StopDetachedOption
   if (exit) return exit;
   if (options.cgroup) {
     try {
-      options.cgroup.killAll('SIGKILL');
-    } catch {
-      // fall back to PID 1 below
+      await options.cgroup.killAll('SIGKILL');
+    } catch (err) {
+      log('stop: cgroup kill failed, PID 1 only: %s', String(err)); // falls back to PID 1 below
     }
   }
   await killDetached(target, 'SIGKILL');

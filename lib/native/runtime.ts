@@ -220,7 +220,7 @@ export async function stopContainer(init: ContainerProcess, options: StopOptions
     log('stop: timeout, SIGKILL pid=%d', init.pid);
     if (init.cgroup) {
       try {
-        init.cgroup.killAll('SIGKILL');
+        await init.cgroup.killAll('SIGKILL');
       } catch (e) {
         log('stop: cgroup kill failed: %s', String(e));
       }

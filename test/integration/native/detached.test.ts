@@ -163,8 +163,8 @@ asRoot('detached containers from another process (pidfd kill, disposable)', () =
       expect(exit).toMatchObject({ signal: 'SIGKILL', oomKilled: false });
       expect(cg.procs()).toEqual([]);
     } finally {
-      cg.killAll();
-      cg.remove();
+      await cg.killAll();
+      await cg.remove();
     }
   });
 
@@ -174,7 +174,7 @@ asRoot('detached containers from another process (pidfd kill, disposable)', () =
       await startDetached(baseSpec(root, ['tail', '/dev/zero']), { stateDir: state, cgroup: cg });
       expect(await waitExit(state)).toMatchObject({ signal: 'SIGKILL', oomKilled: true });
     } finally {
-      cg.remove();
+      await cg.remove();
     }
   });
 
@@ -210,8 +210,8 @@ asRoot('detached containers from another process (pidfd kill, disposable)', () =
       for (let i = 0; i < 100 && alive(started.monitorPid); i++) await new Promise((r) => setTimeout(r, 10));
       expect(alive(started.monitorPid)).toBe(false);
     } finally {
-      cg.killAll();
-      cg.remove();
+      await cg.killAll();
+      await cg.remove();
     }
   });
 

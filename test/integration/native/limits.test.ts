@@ -26,7 +26,7 @@ asRoot('SECURITY 13: limits hold', () => {
       expect(cg.oomKilled()).toBe(true);
       expect(cg.stats().memory.maxUsage).toBeGreaterThan(16 * 2 ** 20);
     } finally {
-      cg.remove();
+      await cg.remove();
     }
   });
 
@@ -64,7 +64,7 @@ asRoot('SECURITY 13: limits hold', () => {
       clearInterval(timer);
       await reap(c);
       cap.close();
-      cg.remove();
+      await cg.remove();
     }
   });
 });
@@ -76,7 +76,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  test('create applies linux.resources; open finds it; remove leaves no ocikit dir behind', () => {
+  test('create applies linux.resources; open finds it; remove leaves no ocikit dir behind', async () => {
     const n = name('res');
     const cg = Cgroup.create(n, {
       memory: { limit: 64 * 2 ** 20, reservation: 32 * 2 ** 20, swappiness: 10 },
@@ -98,7 +98,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
       expect(Cgroup.open(n).paths).toEqual(cg.paths);
       expect(cg.procs()).toEqual([]);
     } finally {
-      cg.remove();
+      await cg.remove();
     }
     for (const p of cg.paths) {
       expect(existsSync(p)).toBe(false);
@@ -106,7 +106,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
       const parent = p.replace(/\/[^/]+$/, '');
       if (existsSync(parent)) expect(readdirSync(parent, { withFileTypes: true }).some((e) => e.isDirectory())).toBe(true);
     }
-    cg.remove(); // twice is fine
+    await cg.remove(); // twice is fine
   });
 
   test('bad resources and bad names are SyscallErrors; nothing is left', () => {
@@ -141,7 +141,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
       await reap(e);
       await reap(c);
       cap.close();
-      cg.remove();
+      await cg.remove();
     }
   });
 
@@ -164,7 +164,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
     } finally {
       await reap(c);
       cap.close();
-      cg.remove();
+      await cg.remove();
     }
   });
 
@@ -174,18 +174,18 @@ asRoot('cgroups from JS (Cgroup)', () => {
     const c = spawnContainer(baseSpec(root, ['sh', '-c', 'while :; do :; done']), { stdio: cap.stdio, cgroup: cg });
     try {
       await sleep(200);
-      cg.freeze();
+      await cg.freeze();
       const a = cg.stats().cpu.usageNs;
       await sleep(300);
       const b = cg.stats().cpu.usageNs;
       expect(b).toBe(a);
-      cg.thaw();
+      await cg.thaw();
       await sleep(300);
       expect(cg.stats().cpu.usageNs - b).toBeGreaterThan(50e6);
     } finally {
       await reap(c);
       cap.close();
-      cg.remove();
+      await cg.remove();
     }
   });
 
@@ -212,7 +212,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
       await reap(e);
       await reap(c);
       cap.close();
-      cg.remove();
+      await cg.remove();
     }
   });
 
@@ -222,12 +222,38 @@ asRoot('cgroups from JS (Cgroup)', () => {
     const c = spawnContainer(baseSpec(root, ['sleep', '100']), { stdio: cap.stdio, cgroup: cg });
     try {
       c.kill('SIGKILL');
-      cg.remove(); // PID 1 is exiting: remove waits for it
+      await cg.remove(); // PID 1 is exiting: remove waits for it
       for (const p of cg.paths) expect(existsSync(p)).toBe(false);
     } finally {
       await reap(c);
       cap.close();
     }
+  });
+
+  test('remove waits off the JS thread; an abort ends the wait and leaves the cgroup', async () => {
+    const cg = Cgroup.create(name('rm-abort'));
+    const cap = new Capture();
+    const c = spawnContainer(baseSpec(root, ['sleep', '100']), { stdio: cap.stdio, cgroup: cg });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      const ac = new AbortController();
+      const t = Date.now();
+      const removing = cg.remove({ signal: ac.signal }); // PID 1 stays: remove would wait 5 s
+      setTimeout(() => ac.abort(), 300);
+      await expect(removing).rejects.toMatchObject({ name: 'AbortError' });
+      expect(Date.now() - t).toBeLessThan(1000);
+      expect(ticks).toBeGreaterThanOrEqual(10); // the timer ran while the addon waited
+      for (const p of cg.paths) expect(existsSync(p)).toBe(true);
+      await expect(cg.freeze({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      clearInterval(timer);
+      await cg.killAll();
+      await reap(c);
+      await cg.remove();
+      cap.close();
+    }
+    for (const p of cg.paths) expect(existsSync(p)).toBe(false);
   });
 });
 

@@ -10,7 +10,6 @@ use napi::Env;
 use napi_derive::napi;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// A cgroup error as a system call error: `cgroup <op>` on the file it concerned; one that did
 /// not come from the kernel keeps its message (`swap needs a memory limit`).
@@ -86,16 +85,6 @@ pub fn cgroup_open(env: Env, name: String) -> Result<Vec<String>> {
     Ok(dirs_of(&Cgroup::open(&name).map_err(cg_err(&env))?))
 }
 
-#[napi]
-pub fn cgroup_freeze(env: Env, dirs: Vec<String>) -> Result<()> {
-    from_dirs(&env, &dirs)?.freeze().map_err(cg_err(&env))
-}
-
-#[napi]
-pub fn cgroup_thaw(env: Env, dirs: Vec<String>) -> Result<()> {
-    from_dirs(&env, &dirs)?.thaw().map_err(cg_err(&env))
-}
-
 #[napi(object)]
 pub struct NativeMemoryStats {
     pub usage: f64,
@@ -148,14 +137,6 @@ pub fn cgroup_oom_killed(env: Env, dirs: Vec<String>) -> Result<bool> {
     }
 }
 
-/// `cgroupKillAll(dirs, signal)`: every process; for SIGKILL returns once the cgroup is empty.
-#[napi]
-pub fn cgroup_kill_all(env: Env, dirs: Vec<String>, signal: f64) -> Result<()> {
-    let cg = from_dirs(&env, &dirs)?;
-    let sig = uint(&env, signal, "signal", 64)? as i32;
-    cg.kill_all(sig).map_err(cg_err(&env))
-}
-
 #[napi]
 pub fn cgroup_procs(env: Env, dirs: Vec<String>) -> Result<Vec<f64>> {
     let p = from_dirs(&env, &dirs)?.procs().map_err(cg_err(&env))?;
@@ -163,7 +144,7 @@ pub fn cgroup_procs(env: Env, dirs: Vec<String>) -> Result<Vec<f64>> {
 }
 
 /// Best effort: removes up to `n` now-empty parent levels of each directory (shared `ocikit/`).
-fn remove_parents(cg: &Cgroup, n: usize) {
+pub(crate) fn remove_parents(cg: &Cgroup, n: usize) {
     for d in cg.paths() {
         let mut p: &Path = &d;
         for _ in 0..n {
@@ -174,17 +155,6 @@ fn remove_parents(cg: &Cgroup, n: usize) {
             p = parent;
         }
     }
-}
-
-/// `cgroupRemove(dirs, parentLevels)`: waits for the processes to drain (up to 5 s), removes the
-/// directories, then the `parentLevels` parents that became empty.
-#[napi]
-pub fn cgroup_remove(env: Env, dirs: Vec<String>, parent_levels: Option<f64>) -> Result<()> {
-    let cg = from_dirs(&env, &dirs)?;
-    let parents = parent_levels.map(|n| uint(&env, n, "parentLevels", 16)).transpose()?.unwrap_or(0) as usize;
-    cg.remove_when_empty(Duration::from_secs(5)).map_err(cg_err(&env))?;
-    remove_parents(&cg, parents);
-    Ok(())
 }
 
 /// `signalChecked(pid, startTime | null, signal)` → whether the signal was sent (false: the

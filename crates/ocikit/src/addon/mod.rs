@@ -5,6 +5,7 @@
 mod adopt;
 mod at;
 mod cgroup;
+mod cgroup_async;
 mod error;
 mod fs;
 mod host;

@@ -32,6 +32,7 @@ impl Errno {
     pub const ENODATA: Errno = Errno(61);
     pub const EOPNOTSUPP: Errno = Errno(95);
     pub const EXDEV: Errno = Errno(18);
+    pub const ECANCELED: Errno = Errno(125);
 
     /// The symbolic name such as `ENOENT`, or `E<number>` for the rare ones.
     pub fn name(self) -> String {
@@ -44,7 +45,7 @@ impl Errno {
             27 => "EFBIG", 28 => "ENOSPC", 29 => "ESPIPE", 30 => "EROFS", 31 => "EMLINK",
             32 => "EPIPE", 34 => "ERANGE", 36 => "ENAMETOOLONG", 38 => "ENOSYS",
             39 => "ENOTEMPTY", 40 => "ELOOP", 61 => "ENODATA", 95 => "EOPNOTSUPP",
-            110 => "ETIMEDOUT", 122 => "EDQUOT",
+            110 => "ETIMEDOUT", 122 => "EDQUOT", 125 => "ECANCELED",
             _ => return format!("E{}", self.0),
         };
         known.to_string()
