@@ -72,7 +72,7 @@ try {
         const blob = await changes.write(createWriteStream(out));
         last = { changes: changes.list, blob };
       },
-      teardown: async ({ id, out }) => { snap.remove(id); await fsp.rm(out, { force: true }); },
+      teardown: async ({ id, out }) => { await snap.remove(id); await fsp.rm(out, { force: true }); },
     },
   ];
   if (podman) {

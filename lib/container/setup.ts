@@ -179,7 +179,7 @@ export async function destroy(store: ContainerStore, state: ContainerState, remo
   // whatever a start killed midway left, also under a state that says Created or Exited
   await releaseHeld(dir, true);
   await removeRun(dir);
-  snapshotter().remove(state.id);
+  await snapshotter().remove(state.id);
   for (const m of state.mounts) {
     if (m.volume === undefined) continue;
     await releaseVolume(m.volume, state.id);

@@ -8,17 +8,20 @@
  *
  * @module
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { SnapshotError } from '../errors.js';
 import { unpackLayers } from '../layer/apply.js';
 import type { ApplyOptions } from '../layer/options.js';
-import { removeTree } from '../layer/remove-tree.js';
+import { removeTreeAsync } from '../layer/remove-tree.js';
 import { chainIds } from './chain-id.js';
 import { containerDir, snapshotFailure, validateContainerId } from './container-dir.js';
 import { SnapshotRefs } from './refs.js';
 import { collectSnapshots, ensureTree, snapshotKey } from './snapshot-dir.js';
 import type { GcKeep, GcResult, PreparedRootfs, SnapshotLayer, Snapshotter } from './types.js';
+
+const run = promisify(execFile);
 
 /** Copy snapshotter over the store at `root`: bases in `<root>/snapshots/flat/<hex>/fs`, rootfs in `<root>/containers/<id>/rootfs`. */
 export class CopySnapshotter implements Snapshotter {
@@ -59,13 +62,14 @@ export class CopySnapshotter implements Snapshotter {
       const base = await this.#base(`container:${containerId}`, layers, options);
       const dir = containerDir(this.#root, containerId);
       const rootfs = `${dir}/rootfs`;
-      mkdirSync(dir, { recursive: true });
-      removeTree(rootfs);
+      await mkdir(dir, { recursive: true });
+      await removeTreeAsync(rootfs);
       try {
-        execFileSync('cp', ['-a', '--reflink=auto', base, rootfs], { stdio: ['ignore', 'ignore', 'pipe'] });
+        // a child process, not execFileSync: copying a tree takes long and must not hold the JS thread
+        await run('cp', ['-a', '--reflink=auto', base, rootfs], { maxBuffer: 1 << 20 });
       } catch (cause) {
-        removeTree(rootfs);
-        const stderr = (cause as { stderr?: Buffer }).stderr?.toString().trim() ?? String(cause);
+        await removeTreeAsync(rootfs);
+        const stderr = (cause as { stderr?: string }).stderr?.trim() || String(cause);
         throw new SnapshotError('ERR_SNAPSHOT_COPY', `cannot copy the image tree: ${stderr}`, { cause });
       }
       return { kind: 'copy', rootfs, base };
@@ -89,10 +93,10 @@ export class CopySnapshotter implements Snapshotter {
   }
 
   /** {@inheritDoc Snapshotter.remove} */
-  remove(containerId: string): void {
+  async remove(containerId: string): Promise<void> {
     try {
       validateContainerId(containerId);
-      removeTree(`${containerDir(this.#root, containerId)}/rootfs`);
+      await removeTreeAsync(`${containerDir(this.#root, containerId)}/rootfs`);
       this.#refs.delete(`container:${containerId}`);
     } catch (err) {
       throw snapshotFailure(err, 'cannot remove the container snapshot');

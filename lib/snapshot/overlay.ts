@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSy
 import { SnapshotError } from '../errors.js';
 import type { ApplyOptions } from '../layer/options.js';
 import { listXattrs } from '../layer/node-ops.js';
-import { removeTree } from '../layer/remove-tree.js';
+import { removeTree, removeTreeAsync } from '../layer/remove-tree.js';
 import { logger } from '../log.js';
 import { chainIds } from './chain-id.js';
 import { containerDir, snapshotFailure, validateContainerId } from './container-dir.js';
@@ -130,11 +130,11 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   /** {@inheritDoc Snapshotter.remove} */
-  remove(containerId: string): void {
+  async remove(containerId: string): Promise<void> {
     try {
       validateContainerId(containerId);
       const dir = containerDir(this.#root, containerId);
-      for (const d of ['upper', 'work']) removeTree(`${dir}/${d}`);
+      for (const d of ['upper', 'work']) await removeTreeAsync(`${dir}/${d}`);
       this.#refs.delete(`container:${containerId}`);
     } catch (err) {
       throw snapshotFailure(err, 'cannot remove the container snapshot');

@@ -38,8 +38,8 @@ export interface Snapshotter {
   retain(imageId: string, layers: readonly SnapshotLayer[], options?: ApplyOptions): Promise<void>;
   /** Drops what image `imageId` kept alive. */
   release(imageId: string): void;
-  /** Removes container `containerId`'s writable state (it must be unmounted) and its references. */
-  remove(containerId: string): void;
+  /** Removes container `containerId`'s writable state (it must be unmounted) and its references; walks the tree off the JS thread. */
+  remove(containerId: string): Promise<void>;
   /**
    * Removes snapshots that no container or retained image references and that no image of
    * `keep` (each given by its layers' diff_ids, lowest first) would use.

@@ -60,9 +60,9 @@ ovl('OverlaySnapshotter', () => {
     await snap.retain('img1', [baseLayer()]);
     const list = () => readdirSync(join(root, 'snapshots')).filter((n) => /^[0-9a-f]{64}$/.test(n)).length;
     expect(list()).toBe(3);
-    snap.remove('a');
+    await snap.remove('a');
     expect(snap.gc().removed).toHaveLength(1);
-    snap.remove('b');
+    await snap.remove('b');
     expect(snap.gc().removed).toHaveLength(1);
     expect(list()).toBe(1);
     snap.release('img1');
@@ -101,10 +101,10 @@ describe('CopySnapshotter', () => {
       { kind: 'C', path: '/etc' }, { kind: 'A', path: '/etc/new' }, { kind: 'D', path: '/etc/passwd' },
     ]);
     expect(treeListing(b.rootfs)).toEqual(treeListing(flat));
-    snap.remove('a');
+    await snap.remove('a');
     expect(existsSync(a.rootfs)).toBe(false);
     expect(snap.gc().removed).toEqual([]);
-    snap.remove('b');
+    await snap.remove('b');
     expect(snap.gc().removed).toHaveLength(1);
     expect(existsSync(a.base)).toBe(false);
   });
