@@ -120,7 +120,7 @@ async function benchOcikit() {
   try {
     await pool(N, CONC, async (i) => {
       const id = `density-${process.pid}-${i}`;
-      const cg = Cgroup.create(`ocikit/${id}`);
+      const cg = await Cgroup.create(`ocikit/${id}`);
       cgroups[i] = cg;
       states[i] = join(work, 'state', id);
       started[i] = await startDetached(spec, { stateDir: states[i], cgroup: cg });

@@ -88,7 +88,7 @@ export async function launch(
     await mountRootfs(state);
     crashPoint('start:mounted');
     const spec = await specFor(dir, state);
-    const cgroup = Cgroup.create(containerCgroupName(state.id), spec.linux?.resources);
+    const cgroup = await Cgroup.create(containerCgroupName(state.id), spec.linux?.resources);
     crashPoint('start:cgroup');
     const owner = selfIdentity();
     if (detach) {

@@ -50,7 +50,7 @@ export interface NativeBinding {
   exec(initId: number, specJson: string, options: NativeSpawnOptions): NativeStarted;
   kill(id: number, signal: number): void;
   resizePty(fd: number, rows: number, cols: number): void;
-  cgroupCreate(name: string, resourcesJson: string | null): string[];
+  cgroupCreate(name: string, resourcesJson: string | null): Promise<string[]>;
   cgroupOpen(name: string): string[];
   cgroupFreeze(dirs: string[], signal?: AbortSignal): Promise<void>;
   cgroupThaw(dirs: string[], signal?: AbortSignal): Promise<void>;

@@ -40,11 +40,12 @@ export class Cgroup {
   /**
    * Creates cgroup `name` (OCI `cgroupsPath`: relative names go under this process's own cgroup,
    * absolute ones under the hierarchy root) and applies `resources` (memory, cpu, cpuset, pids,
-   * devices). Existing directories are reused; on failure nothing new is left.
+   * devices). Existing directories are reused; on failure nothing new is left. The directories
+   * are made off the JS thread (a v1 mkdir can wait on the kernel's cgroup lock).
    */
-  static create(name: string, resources?: LinuxResources): Cgroup {
+  static async create(name: string, resources?: LinuxResources): Promise<Cgroup> {
     const json = resources ? JSON.stringify(resources) : null;
-    return new Cgroup(name, callNative(() => native().cgroupCreate(name, json)));
+    return new Cgroup(name, await callNativeAsync(() => native().cgroupCreate(name, json)));
   }
 
   /** The cgroup `name` as created earlier (nothing is created or checked). */

@@ -72,7 +72,7 @@ function signalName(n: number): NodeJS.Signals | null {
 }
 
 /** The container's cgroup for `spec`: `linux.cgroupsPath` (else `ocikit/<id>`) with `linux.resources`. */
-export function cgroupForSpec(spec: RuntimeSpec, id: string): Cgroup {
+export function cgroupForSpec(spec: RuntimeSpec, id: string): Promise<Cgroup> {
   return Cgroup.create(spec.linux?.cgroupsPath ?? `ocikit/${id}`, spec.linux?.resources);
 }
 

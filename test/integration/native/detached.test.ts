@@ -148,7 +148,7 @@ asRoot('detached containers from another process (pidfd kill, disposable)', () =
   });
 
   test('stopDetached: PID 1 ignores SIGTERM, its whole cgroup is killed after the timeout', async () => {
-    const cg = Cgroup.create(`ocikit/test-detached-stop-${process.pid}`, { pids: { limit: 20 } });
+    const cg = await Cgroup.create(`ocikit/test-detached-stop-${process.pid}`, { pids: { limit: 20 } });
     try {
       const started = await startDetached(baseSpec(root, ['sh', '-c', 'trap "" TERM; sleep 100 & sleep 100; exit 0']), {
         stateDir: state,
@@ -169,7 +169,7 @@ asRoot('detached containers from another process (pidfd kill, disposable)', () =
   });
 
   test('the monitor reports an OOM kill from the memory cgroup', async () => {
-    const cg = Cgroup.create(`ocikit/test-detached-oom-${process.pid}`, { memory: { limit: 32 * 2 ** 20, swap: 32 * 2 ** 20 } });
+    const cg = await Cgroup.create(`ocikit/test-detached-oom-${process.pid}`, { memory: { limit: 32 * 2 ** 20, swap: 32 * 2 ** 20 } });
     try {
       await startDetached(baseSpec(root, ['tail', '/dev/zero']), { stateDir: state, cgroup: cg });
       expect(await waitExit(state)).toMatchObject({ signal: 'SIGKILL', oomKilled: true });
@@ -194,7 +194,7 @@ asRoot('detached containers from another process (pidfd kill, disposable)', () =
   });
 
   test('a disposable container with a cgroup: every process of it dies with the owner', async () => {
-    const cg = Cgroup.create(`ocikit/test-disposable-${process.pid}`);
+    const cg = await Cgroup.create(`ocikit/test-disposable-${process.pid}`);
     try {
       writeFileSync(join(state, 'config.json'), JSON.stringify(baseSpec(root, ['sh', '-c', 'sleep 100 & sleep 100 & wait'])));
       const { child, ready } = starter(state, true, cg.paths);

@@ -17,7 +17,7 @@ asRoot('SECURITY 13: limits hold', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   test('a memory limit gives an OOM kill reported as such (from the memory cgroup counter)', async () => {
-    const cg = Cgroup.create(name('oom'), { memory: { limit: 32 * 2 ** 20, swap: 32 * 2 ** 20 } });
+    const cg = await Cgroup.create(name('oom'), { memory: { limit: 32 * 2 ** 20, swap: 32 * 2 ** 20 } });
     try {
       expect(cg.stats().memory.limit).toBe(32 * 2 ** 20);
       expect(cg.oomKilled()).toBe(false);
@@ -42,7 +42,7 @@ asRoot('SECURITY 13: limits hold', () => {
   });
 
   test('a fork bomb stops at the pids limit and the host stays responsive', async () => {
-    const cg = Cgroup.create(name('pids'), { pids: { limit: 32 } });
+    const cg = await Cgroup.create(name('pids'), { pids: { limit: 32 } });
     const cap = new Capture();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
@@ -78,7 +78,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
 
   test('create applies linux.resources; open finds it; remove leaves no ocikit dir behind', async () => {
     const n = name('res');
-    const cg = Cgroup.create(n, {
+    const cg = await Cgroup.create(n, {
       memory: { limit: 64 * 2 ** 20, reservation: 32 * 2 ** 20, swappiness: 10 },
       cpu: { shares: 512, quota: 50_000, period: 100_000, cpus: '0', mems: '0' },
       pids: { limit: 100 },
@@ -109,16 +109,11 @@ asRoot('cgroups from JS (Cgroup)', () => {
     await cg.remove(); // twice is fine
   });
 
-  test('bad resources and bad names are SyscallErrors; nothing is left', () => {
-    expect(() => Cgroup.create(name('bad'), { memory: { swappiness: 200 } })).toThrow(SyscallError);
-    expect(() => Cgroup.create('ocikit/../x')).toThrow(expect.objectContaining({ name: 'SyscallError', code: 'EINVAL' }));
+  test('bad resources and bad names are SyscallErrors; nothing is left', async () => {
+    await expect(Cgroup.create(name('bad'), { memory: { swappiness: 200 } })).rejects.toThrow(SyscallError);
+    await expect(Cgroup.create('ocikit/../x')).rejects.toThrow(expect.objectContaining({ name: 'SyscallError', code: 'EINVAL' }));
     const n = name('badcpus');
-    let err: unknown;
-    try {
-      Cgroup.create(n, { cpu: { cpus: '99' } });
-    } catch (e) {
-      err = e;
-    }
+    const err = await Cgroup.create(n, { cpu: { cpus: '99' } }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(SyscallError);
     expect((err as SyscallError).path).toMatch(/cpuset\.cpus$/);
     for (const p of Cgroup.open(n).paths) expect(existsSync(p)).toBe(false);
@@ -128,7 +123,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
     const spec = baseSpec(root, ['sleep', '100']);
     spec.linux!.cgroupsPath = name('spec');
     spec.linux!.resources = { pids: { limit: 7 }, memory: { limit: 96 * 2 ** 20 } };
-    const cg = cgroupForSpec(spec, 'unused');
+    const cg = await cgroupForSpec(spec, 'unused');
     const cap = new Capture();
     const c = spawnContainer(spec, { stdio: cap.stdio, cgroup: cg });
     const e = execInContainer(c, baseSpec(root, ['sleep', '100']), { stdio: cap.stdio });
@@ -146,7 +141,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
   });
 
   test('stats are non-zero for a running container', async () => {
-    const cg = Cgroup.create(name('stats'), { memory: { limit: 128 * 2 ** 20 }, pids: { limit: 50 } });
+    const cg = await Cgroup.create(name('stats'), { memory: { limit: 128 * 2 ** 20 }, pids: { limit: 50 } });
     const cap = new Capture();
     const c = spawnContainer(baseSpec(root, ['sh', '-c', 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 100']), {
       stdio: cap.stdio,
@@ -169,7 +164,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
   });
 
   test('freeze stops the cpu counter, thaw resumes it', async () => {
-    const cg = Cgroup.create(name('freeze'));
+    const cg = await Cgroup.create(name('freeze'));
     const cap = new Capture();
     const c = spawnContainer(baseSpec(root, ['sh', '-c', 'while :; do :; done']), { stdio: cap.stdio, cgroup: cg });
     try {
@@ -190,7 +185,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
   });
 
   test('stop: PID 1 ignores SIGTERM; after the timeout every process of the cgroup is killed', async () => {
-    const cg = Cgroup.create(name('stop'));
+    const cg = await Cgroup.create(name('stop'));
     const cap = new Capture();
     const c = spawnContainer(baseSpec(root, ['sh', '-c', 'trap "" TERM; sleep 100 & while :; do sleep 1; done']), {
       stdio: cap.stdio,
@@ -217,7 +212,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
   });
 
   test('remove waits for an exiting PID 1 to leave the cgroup', async () => {
-    const cg = Cgroup.create(name('rm'));
+    const cg = await Cgroup.create(name('rm'));
     const cap = new Capture();
     const c = spawnContainer(baseSpec(root, ['sleep', '100']), { stdio: cap.stdio, cgroup: cg });
     try {
@@ -231,7 +226,7 @@ asRoot('cgroups from JS (Cgroup)', () => {
   });
 
   test('remove waits off the JS thread; an abort ends the wait and leaves the cgroup', async () => {
-    const cg = Cgroup.create(name('rm-abort'));
+    const cg = await Cgroup.create(name('rm-abort'));
     const cap = new Capture();
     const c = spawnContainer(baseSpec(root, ['sleep', '100']), { stdio: cap.stdio, cgroup: cg });
     let ticks = 0;

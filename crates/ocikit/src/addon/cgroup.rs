@@ -2,7 +2,7 @@
 //! so any process (the monitor, a CLI run later) can act on it without shared state.
 
 use super::error::{sys, uint, OrThrow};
-use crate::cgroup::{self, resources, Cgroup, CgroupManager};
+use crate::cgroup::{self, Cgroup, CgroupManager};
 use crate::monitor::pidctl;
 use crate::sys::{Errno, SysError};
 use napi::bindgen_prelude::{Either, Null, Result};
@@ -51,32 +51,6 @@ fn opt_number(v: Option<u64>) -> OptNumber {
         Some(n) => Either::A(n as f64),
         None => Either::B(Null),
     }
-}
-
-/// `cgroupCreate(name, resourcesJson | null)` → dirs. Creates `name` under the caller's own cgroup
-/// (or under the root for `/abs`) and applies OCI `linux.resources`; on failure nothing is left.
-#[napi]
-pub fn cgroup_create(env: Env, name: String, resources_json: Option<String>) -> Result<Vec<String>> {
-    let res = resources_json.unwrap_or_default();
-    let r = resources::from_json_text(&res).map_err(|e| SysError::invalid("cgroup resources", &e)).js(&env)?;
-    // a concurrent remove of a shared parent (`ocikit/`) can make a level vanish mid-create: retry
-    let mut attempt = 0;
-    let cg = loop {
-        match Cgroup::create(&name) {
-            Err(e) if e.kind() == ErrorKind::NotFound && attempt < 5 => attempt += 1,
-            other => break other.map_err(cg_err(&env))?,
-        }
-    };
-    if let Err(e) = cg.apply(&r) {
-        let _ = cg.remove();
-        remove_parents(&cg, levels(&name));
-        return Err(cg_err(&env)(e));
-    }
-    Ok(dirs_of(&cg))
-}
-
-fn levels(name: &str) -> usize {
-    name.trim_matches('/').split('/').count().saturating_sub(1)
 }
 
 /// `cgroupOpen(name)` → dirs of an existing cgroup (nothing created or checked).
