@@ -35,6 +35,8 @@ export interface NativeBinding {
   llistxattr(path: string): string[];
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   umount2(target: string, flags: number): void;
+  mountAsync(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): Promise<void>;
+  umount2Async(target: string, flags: number): Promise<void>;
   openInRoot(rootFd: number, path: string, flags: number, mode: number): number;
   mkdirAt(dirFd: number, name: string, mode: number): void;
   symlinkAt(target: string, dirFd: number, name: string): void;
@@ -73,7 +75,8 @@ export interface NativeBinding {
  */
 export const NATIVE_FUNCTIONS = Object.keys({
   uname: true, ids: true, mknod: true, lsetxattr: true, lgetxattr: true, llistxattr: true, mount: true, umount2: true,
-  openInRoot: true, mkdirAt: true, symlinkAt: true, unlinkAt: true, linkAt: true, mknodAt: true, readlinkAt: true,
+  mountAsync: true, umount2Async: true, openInRoot: true, mkdirAt: true, symlinkAt: true, unlinkAt: true, linkAt: true,
+  mknodAt: true, readlinkAt: true,
   lchownAt: true, lutimesAt: true, readdirFd: true, setExitHandler: true, spawn: true, exec: true, kill: true,
   resizePty: true, cgroupCreate: true, cgroupOpen: true, cgroupFreeze: true, cgroupThaw: true, cgroupStats: true,
   cgroupOomKilled: true, cgroupKillAll: true, cgroupProcs: true, cgroupRemove: true, signalChecked: true,

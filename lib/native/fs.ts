@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { callNative } from './call.js';
+import { callNative, callNativeAsync } from './call.js';
 import { native } from './addon.js';
 
 /** File type bits for {@link mknod}'s `mode`. */
@@ -73,4 +73,20 @@ export function mount(
 /** `umount2(2)`. */
 export function umount2(target: string, flags = 0): void {
   callNative(() => native().umount2(target, flags));
+}
+
+/** `mount(2)` on the libuv pool: an overlay mount can take milliseconds. */
+export function mountAsync(
+  source: string | null,
+  target: string,
+  fstype: string | null,
+  flags = 0,
+  data: string | null = null,
+): Promise<void> {
+  return callNativeAsync(() => native().mountAsync(source, target, fstype, flags, data));
+}
+
+/** `umount2(2)` on the libuv pool: unmounting an overlay syncs it. */
+export function umount2Async(target: string, flags = 0): Promise<void> {
+  return callNativeAsync(() => native().umount2Async(target, flags));
 }

@@ -13,7 +13,7 @@ import type { Snapshotter } from './types.js';
 export { chainIds } from './chain-id.js';
 export { CopySnapshotter } from './copy.js';
 export { OverlaySnapshotter } from './overlay.js';
-export { mountOverlay, unmount, overlaySupported, overlayOptions, type OverlayMount } from './mount.js';
+export { mountOverlay, mountOverlayAsync, unmount, unmountAsync, overlaySupported, overlayOptions, type OverlayMount } from './mount.js';
 export type { Snapshotter, SnapshotLayer, PreparedRootfs, GcResult, GcKeep } from './types.js';
 export { SnapshotError } from '../errors.js';
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { SnapshotError } from '../errors.js';
 import { nativeAvailable } from '../native/addon.js';
-import { mount, umount2, UmountFlags } from '../native/fs.js';
+import { mount, mountAsync, umount2, umount2Async, UmountFlags } from '../native/fs.js';
 import { removeTree } from '../layer/remove-tree.js';
 import { logger } from '../log.js';
 
@@ -44,12 +44,17 @@ export function overlayOptions(lowerdirs: readonly string[], upperdir: string, w
   return options;
 }
 
+/** `m`'s mount data with absolute lowerdirs. */
+function absoluteOptions(m: OverlayMount): string {
+  return `lowerdir=${m.lowerdirs.map((d) => (d.startsWith('/') ? d : `${m.cwd}/${d}`)).join(':')},${m.options.slice(m.options.indexOf(',') + 1)}`;
+}
+
 /**
  * Mounts `m` at `target`: with the native addon when the options still fit a
  * page with absolute lowerdirs, else through `mount` run from `m.cwd`.
  */
 export function mountOverlay(m: OverlayMount, target: string): void {
-  const absolute = `lowerdir=${m.lowerdirs.map((d) => (d.startsWith('/') ? d : `${m.cwd}/${d}`)).join(':')},${m.options.slice(m.options.indexOf(',') + 1)}`;
+  const absolute = absoluteOptions(m);
   if (Buffer.byteLength(absolute) <= MOUNT_DATA_MAX && nativeAvailable()) {
     try {
       mount('overlay', target, 'overlay', 0, absolute);
@@ -66,6 +71,17 @@ export function mountOverlay(m: OverlayMount, target: string): void {
   }
 }
 
+/** {@link mountOverlay} with the mount(2) on the libuv pool (the `mount` fallback is synchronous). */
+export async function mountOverlayAsync(m: OverlayMount, target: string): Promise<void> {
+  const absolute = absoluteOptions(m);
+  if (Buffer.byteLength(absolute) > MOUNT_DATA_MAX || !nativeAvailable()) return mountOverlay(m, target);
+  try {
+    await mountAsync('overlay', target, 'overlay', 0, absolute);
+  } catch (cause) {
+    throw new SnapshotError('ERR_SNAPSHOT_MOUNT', `cannot mount overlay at ${target}: ${(cause as Error).message}`, { cause });
+  }
+}
+
 /** Unmounts `target` (lazily when `detach`). */
 export function unmount(target: string, detach = false): void {
   try {
@@ -74,6 +90,16 @@ export function unmount(target: string, detach = false): void {
   } catch (cause) {
     const stderr = (cause as { stderr?: Buffer }).stderr?.toString().trim() ?? String(cause);
     throw new SnapshotError('ERR_SNAPSHOT_UNMOUNT', `cannot unmount ${target}: ${stderr}`, { cause });
+  }
+}
+
+/** {@link unmount} with the umount2(2) on the libuv pool (the `umount` fallback is synchronous). */
+export async function unmountAsync(target: string, detach = false): Promise<void> {
+  if (!nativeAvailable()) return unmount(target, detach);
+  try {
+    await umount2Async(target, detach ? UmountFlags.DETACH : 0);
+  } catch (cause) {
+    throw new SnapshotError('ERR_SNAPSHOT_UNMOUNT', `cannot unmount ${target}: ${(cause as Error).message}`, { cause });
   }
 }
 

@@ -8,5 +8,6 @@ mod cgroup;
 mod cgroup_async;
 mod error;
 mod fs;
+mod fs_async;
 mod host;
 mod runtime;
