@@ -11,10 +11,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logger } from '../log.js';
 import { Cgroup, containerCgroupName } from '../native/cgroup.js';
-import { unmount } from '../snapshot/mount.js';
+import { unmountAsync } from '../snapshot/mount.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { isAlive } from '../util/process-identity.js';
-import { mountsUnder } from './mountinfo.js';
+import { mountsUnderAsync } from './mountinfo.js';
 import { readRun } from './runtime-record.js';
 
 const log = logger('container');
@@ -42,15 +42,15 @@ export async function recordHeld(dir: string, id: string): Promise<HeldRecord> {
   return held;
 }
 
-function unmountAll(dir: string): void {
-  for (const mp of mountsUnder(dir)) {
+async function unmountAll(dir: string): Promise<void> {
+  for (const mp of await mountsUnderAsync(dir)) {
     try {
-      unmount(mp);
+      await unmountAsync(mp);
     } catch {
       try {
-        unmount(mp, true);
+        await unmountAsync(mp, true);
       } catch (err) {
-        if (mountsUnder(mp).includes(mp)) throw err;
+        if ((await mountsUnderAsync(mp)).includes(mp)) throw err;
       }
     }
   }
@@ -85,7 +85,7 @@ export async function releaseHeld(dir: string, kill: boolean): Promise<boolean> 
       }
     }
   }
-  unmountAll(dir);
+  await unmountAll(dir);
   let removed = true;
   if (paths.length > 0) {
     try {

@@ -6,13 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { isMounted } from './mountinfo.js';
+import { isMounted, isMountedAsync } from './mountinfo.js';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContainerError, VolumeError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { releaseHeld } from './held.js';
 import { storageRoot } from '../paths.js';
-import { createSnapshotter, mountOverlay, unmount } from '../snapshot/index.js';
+import { createSnapshotter, mountOverlayAsync, unmount } from '../snapshot/index.js';
 import type { Snapshotter, SnapshotLayer } from '../snapshot/types.js';
 import { acquireVolume, releaseVolume } from '../volume/in-use.js';
 import { ANONYMOUS_VOLUME_LABEL, Volume } from '../volume/volume.js';
@@ -148,9 +149,9 @@ export { isMounted } from './mountinfo.js';
 export async function mountRootfs(state: ContainerState): Promise<void> {
   const prepared = await readPrepared(join(state.rootfs, '..'));
   if (prepared === undefined) throw new ContainerError('ERR_STATE_CORRUPT', `container ${state.id} has no prepared root file system`);
-  if (prepared.kind !== 'overlay' || isMounted(state.rootfs)) return;
-  mkdirSync(state.rootfs, { recursive: true, mode: 0o755 });
-  mountOverlay(prepared.mount, state.rootfs);
+  if (prepared.kind !== 'overlay' || (await isMountedAsync(state.rootfs))) return;
+  await mkdir(state.rootfs, { recursive: true, mode: 0o755 });
+  await mountOverlayAsync(prepared.mount, state.rootfs);
 }
 
 /** Unmounts the rootfs if mounted (lazily when busy). */

@@ -13,7 +13,7 @@ import { syncDir, writeJsonAtomic } from '../util/atomic-write.js';
 import { crashPoint } from '../util/crash-point.js';
 import { isAlive, selfIdentity } from '../util/process-identity.js';
 import { withLock } from '../util/lock.js';
-import { mountsUnder } from './mountinfo.js';
+import { mountsUnderAsync } from './mountinfo.js';
 import { isFullId, randomName, validateName } from './names.js';
 import { namesPath, readNames, withNames } from './names-index.js';
 import { readStateFile, writeStateFile, type ContainerState } from './state.js';
@@ -168,7 +168,7 @@ export class ContainerStore {
       }
       if (!isFullId(e)) continue;
       const state = await readStateFile(this.statePath(e)).catch(() => null);
-      if (state === undefined && mountsUnder(this.containerDir(e)).length === 0) {
+      if (state === undefined && (await mountsUnderAsync(this.containerDir(e))).length === 0) {
         log('removing container directory %s: it has no state', e);
         await rm(this.containerDir(e), { recursive: true, force: true }).catch(() => undefined);
       } else if (state?.creating !== undefined && !isAlive(state.creating)) out.push(state);
@@ -286,7 +286,7 @@ export class ContainerStore {
    */
   async removeState(id: string): Promise<void> {
     const dir = this.containerDir(id);
-    const busy = mountsUnder(dir).length > 0;
+    const busy = (await mountsUnderAsync(dir)).length > 0;
     if (busy) throw new ContainerError('ERR_CONTAINER_BUSY', `container ${id} still has mounts under ${dir}`);
     await this.releaseName(id);
     await rm(join(dir, 'state.json'), { force: true });
