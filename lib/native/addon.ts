@@ -67,6 +67,8 @@ export interface NativeBinding {
   processStartTime(pid: number): number | null;
   /** A pidfd on `pid` (if it still started at `startTime`) handed to the reaper: its id, null when gone. */
   adopt(pid: number, startTime: number | null): number | null;
+  /** Starts `ocikit-monitor` by posix_spawn (no fork of Node); the reaper reaps it. */
+  spawnMonitor(path: string, args: string[]): { pid: number; stdout: number };
 }
 
 /**
@@ -80,7 +82,7 @@ export const NATIVE_FUNCTIONS = Object.keys({
   lchownAt: true, lutimesAt: true, readdirFd: true, setExitHandler: true, spawn: true, exec: true, kill: true,
   resizePty: true, cgroupCreate: true, cgroupOpen: true, cgroupFreeze: true, cgroupThaw: true, cgroupStats: true,
   cgroupOomKilled: true, cgroupKillAll: true, cgroupProcs: true, cgroupRemove: true, signalChecked: true,
-  processStartTime: true, adopt: true,
+  processStartTime: true, adopt: true, spawnMonitor: true,
 } satisfies Record<keyof NativeBinding, true>) as readonly (keyof NativeBinding)[];
 
 /** What `cgroupStats` returns (null: unlimited or not reported). */

@@ -5,10 +5,10 @@
  * @module
  */
 import { syscallMessage } from './exec-message.js';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { NativeLoadError, SyscallError } from '../errors.js';
 import { logger } from '../log.js';
@@ -63,6 +63,21 @@ interface MonitorError {
   error: { message: string; errno: number; code: string; syscall: string; path: string | null };
 }
 
+/** The first line `out` gives (all of it when it ends first); `out` is destroyed after. */
+function firstLine(out: Socket): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    out.once('error', reject);
+    out.setEncoding('utf8');
+    out.on('data', (d: string) => {
+      text += d;
+      const nl = text.indexOf('\n');
+      if (nl >= 0) resolve(text.slice(0, nl));
+    });
+    out.once('end', () => resolve(text));
+  }).finally(() => out.destroy());
+}
+
 /** Starts `spec` under a monitor; resolves once PID 1 runs (or rejects with the start failure). */
 export async function startDetached(spec: RuntimeSpec, options: DetachedOptions): Promise<DetachedStarted> {
   await mkdir(options.stateDir, { recursive: true });
@@ -85,20 +100,10 @@ export async function startDetached(spec: RuntimeSpec, options: DetachedOptions)
       `${monitor} is missing, which detached containers need: reinstall ocikit or run \`npm rebuild ocikit\` (builds it with Rust's cargo)`,
     );
   }
-  const child = spawn(monitor, args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.once('error', reject);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => {
-      text += d;
-      const nl = text.indexOf('\n');
-      if (nl >= 0) resolve(text.slice(0, nl));
-    });
-    child.stdout.once('end', () => resolve(text));
-  });
-  child.stdout.destroy();
-  child.unref();
+  // posix_spawn from the addon: child_process.spawn would fork Node, and reap on every SIGCHLD
+  const child = callNative(() => native().spawnMonitor(monitor, args));
+  log('monitor %d started for %s', child.pid, options.stateDir);
+  const line = await firstLine(new Socket({ fd: child.stdout, readable: true, writable: false }));
   const parsed = JSON.parse(line || '{"error":{"message":"the monitor exited without a word","errno":5,"code":"EIO","syscall":"ocikit-monitor","path":null}}') as
     | DetachedStarted
     | MonitorError;

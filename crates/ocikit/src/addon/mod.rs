@@ -9,5 +9,6 @@ mod cgroup_async;
 mod error;
 mod fs;
 mod fs_async;
+mod monitor_spawn;
 mod host;
 mod runtime;

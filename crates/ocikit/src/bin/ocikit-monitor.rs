@@ -13,6 +13,9 @@ fn main() {
     // open for the container's whole life and keep readers waiting: close every fd above stdio
     // before opening anything of our own.
     let _ = unsafe { ocikit::sc!(ocikit::sys::nr::CLOSE_RANGE, 3, u32::MAX, 0) };
+    // its own session, away from its starter's terminal and its signals (the addon starts it with
+    // posix_spawn; EPERM when the starter already made it a session leader, as `detached` spawns do)
+    let _ = unsafe { ocikit::sc!(ocikit::sys::nr::SETSID) };
     let mut args = std::env::args().skip(1);
     let mut cfg = Config { default_seccomp: true, ..Config::default() };
     let mut state = None;
