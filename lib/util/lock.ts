@@ -8,7 +8,7 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OcikitError } from '../errors.js';
-import { procStat } from './process-identity.js';
+import { ownStartTime, procStat } from './process-identity.js';
 import { logger } from '../log.js';
 
 const log = logger('lock');
@@ -56,12 +56,6 @@ export async function withLock<T>(path: string, fn: () => Promise<T> | T, option
   }
 }
 
-/** Our identity as written into lock files: `pid starttime`. */
-function ownerToken(pid: number): string | undefined {
-  const start = processStartTime(pid);
-  return start === undefined ? undefined : `${pid} ${start}`;
-}
-
 /** Start time of `pid` as written into lock files, if it exists. */
 function processStartTime(pid: number): string | undefined {
   const st = procStat(pid);
@@ -69,7 +63,9 @@ function processStartTime(pid: number): string | undefined {
 }
 
 async function acquire(path: string, options: LockOptions): Promise<string> {
-  const token = ownerToken(process.pid) ?? `${process.pid} 0`;
+  // our identity as written into lock files: `pid starttime`
+  const own = ownStartTime();
+  const token = own === null ? `${process.pid} 0` : `${process.pid} ${own}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let delay = options.pollMs ?? 10;
   for (;;) {

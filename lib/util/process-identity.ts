@@ -78,5 +78,16 @@ export function startTimeOf(pid: number): number | null {
 
 /** This process's identity. */
 export function selfIdentity(): ProcessIdentity {
-  return { pid: process.pid, startTime: startTimeOf(process.pid) };
+  return { pid: process.pid, startTime: ownStartTime() };
+}
+
+/** This process's start time never changes: read once (per pid), not on every lock and state write. */
+let own: { pid: number; startTime: number | null } | undefined;
+
+/** This process's start time in clock ticks since boot, null if unknown (not cached then). */
+export function ownStartTime(): number | null {
+  if (own?.pid === process.pid) return own.startTime;
+  const startTime = startTimeOf(process.pid);
+  if (startTime !== null) own = { pid: process.pid, startTime };
+  return startTime;
 }
