@@ -1,7 +1,7 @@
 // Runs once after all suites: a suite that leaks a container, mount, cgroup or process fails the run.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { newLeaks } from './leaks.mjs';
+import { cleanUpLeaks, newLeaks } from './leaks.mjs';
 
 export default async function globalTeardown() {
   const leaks = newLeaks(globalThis.__ocikitLeakBaseline ?? { mounts: [], cgroups: [], processes: [] });
@@ -16,6 +16,7 @@ export default async function globalTeardown() {
     ...leaks.processes.map((p) => `process ${p}`),
   ];
   if (lines.length > 0) {
+    cleanUpLeaks(leaks);
     throw new Error(`the test run leaked ${lines.length} item(s):\n  ${lines.join('\n  ')}`);
   }
 }

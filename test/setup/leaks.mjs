@@ -1,5 +1,6 @@
 // What a test run can leave behind on the machine: mounts, cgroups and processes of ours.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function mounts() {
@@ -9,10 +10,14 @@ function mounts() {
     .map((l) => l.split(' ')[4]);
 }
 
+/**
+ * Every cgroup directory whose path names ocikit, at any level: also the containers' own under a
+ * shared `ocikit/` parent, which a baseline holding that parent would otherwise hide.
+ */
 function cgroups() {
   const found = [];
-  const walk = (dir, depth) => {
-    if (depth > 4) return;
+  const walk = (dir, depth, inside) => {
+    if (depth > 8) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -22,11 +27,12 @@ function cgroups() {
     for (const e of entries) {
       if (!e.isDirectory()) continue;
       const p = join(dir, e.name);
-      if (e.name.includes('ocikit')) found.push(p);
-      else walk(p, depth + 1);
+      const ours = inside || e.name.includes('ocikit');
+      if (ours) found.push(p);
+      walk(p, depth + 1, ours);
     }
   };
-  walk('/sys/fs/cgroup', 0);
+  walk('/sys/fs/cgroup', 0, false);
   return found;
 }
 
@@ -60,5 +66,36 @@ export function isDir(p) {
     return statSync(p).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/**
+ * Removes what a run leaked (after it was reported): kills the processes, detaches the mounts and
+ * removes the cgroups deepest first, so that a failed or killed suite does not leave the machine
+ * dirty for the next run.
+ */
+export function cleanUpLeaks(leaks) {
+  const kill = (pid) => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  };
+  for (const p of leaks.processes) kill(Number(p.split(' ')[0]));
+  for (const m of [...leaks.mounts].sort((a, b) => b.length - a.length)) {
+    spawnSync('umount', ['-l', m], { stdio: 'ignore' });
+  }
+  for (const dir of [...leaks.cgroups].sort((a, b) => b.length - a.length)) {
+    for (let i = 0; i < 50; i++) {
+      try {
+        for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) kill(Number(pid));
+        rmdirSync(dir);
+        break;
+      } catch (err) {
+        if (err.code === 'ENOENT') break;
+        spawnSync('sleep', ['0.05']);
+      }
+    }
   }
 }
