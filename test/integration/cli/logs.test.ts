@@ -1,40 +1,22 @@
 // `ocikit logs`: stderr to stderr, quiet on a closed pipe, --until (issue 10, item 8).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { writeBusyboxTar } from '../../helpers/busybox-rootfs.js';
+import { cliSandbox, BUSYBOX, BIN, type CliResult, type CliSandbox } from '../../helpers/cli-child.js';
 
-const repo = resolve(new URL('.', import.meta.url).pathname, '../../..');
-const bin = join(repo, 'bin', 'ocikit.js');
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
 
 asRoot('ocikit logs (child process)', () => {
-  let tmp: string;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, OCIKIT_ROOT: join(tmp, 'root') });
-  const ocikit = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, ...args], { env: env(), encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const ok = (args: string[]): string => {
-    const r = ocikit(args);
-    if (r.code !== 0) throw new Error(`ocikit ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  };
+  let box: CliSandbox;
+  const ocikit = (args: string[]): CliResult => box.run(args);
+  const ok = (args: string[]): string => box.ok(args);
+  const env = (): NodeJS.ProcessEnv => box.env;
 
   beforeAll(() => {
-    if (!existsSync(join(repo, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npx tsc -p tsconfig.json` first');
-    tmp = mkdtempSync(join(tmpdir(), 'ocikit-cli-logs-'));
-    ok(['import', writeBusyboxTar(join(tmp, 'rootfs.tar')), 'logtest/busybox:1', '-c', 'ENV PATH=/bin', '-c', 'CMD ["sh"]']);
-    ok(['run', '-d', '--name', 'lg-both', 'logtest/busybox:1', 'sh', '-c', 'echo out1; echo err1 >&2; echo out2; echo err2 >&2']);
-    ok(['run', '-d', '--name', 'lg-many', 'logtest/busybox:1', 'sh', '-c', 'i=0; while [ $i -lt 40000 ]; do echo line $i; i=$((i+1)); done']);
+    box = cliSandbox('cli-logs');
+    ok(['run', '-d', '--name', 'lg-both', BUSYBOX, 'sh', '-c', 'echo out1; echo err1 >&2; echo out2; echo err2 >&2']);
+    ok(['run', '-d', '--name', 'lg-many', BUSYBOX, 'sh', '-c', 'i=0; while [ $i -lt 40000 ]; do echo line $i; i=$((i+1)); done']);
     expect(ok(['wait', 'lg-both', 'lg-many'])).toBe('0\n0\n');
   });
-  afterAll(() => {
-    for (const id of ocikit(['ps', '-a', '-q', '--no-trunc']).stdout.split('\n').filter(Boolean)) ocikit(['rm', '-f', id]);
-    ocikit(['rmi', 'logtest/busybox:1']);
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => box.cleanup());
 
   test("the container's stderr goes to stderr, its stdout to stdout", () => {
     expect(ocikit(['logs', 'lg-both'])).toEqual({ code: 0, stdout: 'out1\nout2\n', stderr: 'err1\nerr2\n' });
@@ -44,13 +26,13 @@ asRoot('ocikit logs (child process)', () => {
 
   test('a reader that closes the pipe ends it quietly: no EPIPE stack trace', () => {
     for (const args of ['logs lg-many', 'logs -f lg-many', 'logs -t lg-many']) {
-      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" ${args} | head -1`], { env: env(), encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${args} | head -1`], { env: env(), encoding: 'utf8', timeout: 60_000 });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^(\S+ )?line 0\n$/);
       expect(r.stderr).toBe('');
     }
     // the same through bash's pipefail: ocikit's own status is 0
-    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" logs lg-many | head -1`], { env: env(), encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${BIN}" logs lg-many | head -1`], { env: env(), encoding: 'utf8', timeout: 60_000 });
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: 'line 0\n', stderr: '' });
   });
 
