@@ -24,6 +24,13 @@ export function busyboxRootfs(): string {
   return root;
 }
 
+/** Builds `test/fixtures/<name>.c` as a static program at `/<name>` in `root` (it needs nothing there). */
+export function buildStaticFixture(root: string, name: string): string {
+  const out = join(root, name);
+  execFileSync('cc', ['-static', '-O2', '-o', out, join(import.meta.dirname, '../../fixtures', `${name}.c`)]);
+  return `/${name}`;
+}
+
 /** A spec like Docker's for `args` in `root`. */
 export function baseSpec(root: string, args: string[], extra: Partial<RuntimeSpec> = {}): RuntimeSpec {
   return {

@@ -1,13 +1,11 @@
 // SECURITY 14a: a process in the container races for /proc/<pid>/mem of the children that enter it.
-import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { execInContainer, spawnContainer, type ContainerProcess } from '../../../lib/native/runtime.js';
-import { baseSpec, busyboxRootfs, Capture, reap } from './helpers.js';
+import { baseSpec, buildStaticFixture, busyboxRootfs, Capture, reap } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
-const FIXTURE = join(import.meta.dirname, '../../fixtures/mem-racer.c');
 
 /** Where `token` sits in this process's memory: searched at the start of every anonymous mapping of about `size`. */
 function addressOf(token: Buffer, size: number): bigint[] {
@@ -36,7 +34,7 @@ asRoot('SECURITY 14a: container processes cannot reach the memory of the process
   const cap = new Capture();
   beforeAll(() => {
     root = busyboxRootfs();
-    execFileSync('cc', ['-static', '-O2', '-o', join(root, 'racer'), FIXTURE]);
+    buildStaticFixture(root, 'mem-racer');
   });
   afterAll(async () => {
     await reap(init);
@@ -56,7 +54,7 @@ asRoot('SECURITY 14a: container processes cannot reach the memory of the process
     const target = addrs[0]! + BigInt(token.length - 4);
     writeFileSync(join(root, 'addr'), `${target.toString(16)}\n`);
 
-    init = spawnContainer(baseSpec(root, ['/racer']), { stdio: cap.stdio });
+    init = spawnContainer(baseSpec(root, ['/mem-racer']), { stdio: cap.stdio });
     for (let i = 0; i < 100 && !existsSync(join(root, 'racer.out')); i++) await new Promise((r) => setTimeout(r, 20));
     const execs = 1000;
     for (let i = 0; i < execs; i++) {

@@ -1,14 +1,12 @@
 // A container process that SIGSTOPs exec children before they exec must not freeze the caller: the
 // clone is a vfork, so the calling (JS) thread waits for the child's exec. A watchdog kills a child
 // held longer than the spawn limit, and exec fails with a typed error.
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execInContainer, spawnContainer, type ContainerProcess } from '../../../lib/native/runtime.js';
-import { baseSpec, busyboxRootfs, Capture, reap } from './helpers.js';
+import { baseSpec, buildStaticFixture, busyboxRootfs, Capture, reap } from './helpers.js';
 
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
-const FIXTURE = join(import.meta.dirname, '../../fixtures/stopper.c');
 
 asRoot('exec into a container whose PID 1 stops every newcomer', () => {
   let root: string;
@@ -16,7 +14,7 @@ asRoot('exec into a container whose PID 1 stops every newcomer', () => {
   const cap = new Capture();
   beforeAll(() => {
     root = busyboxRootfs();
-    execFileSync('cc', ['-static', '-O2', '-o', join(root, 'stopper'), FIXTURE]);
+    buildStaticFixture(root, 'stopper');
   });
   afterAll(async () => {
     await reap(init);
