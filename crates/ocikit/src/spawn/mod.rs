@@ -12,6 +12,7 @@ pub mod exe;
 pub mod loopback;
 pub mod mount_opts;
 pub mod plan;
+pub mod plan_rootfs;
 pub mod raw;
 pub mod reaper;
 pub mod rootfs;

@@ -1,11 +1,10 @@
 //! Everything the child needs, computed in the parent before the clone (the child never allocates).
 
-use super::mount_opts::{self, MountOpts};
+use super::plan_rootfs::{rootfs_plan, RootfsPlan};
 use crate::caps::{self, Capabilities};
 use crate::seccomp::{self, Arch, Profile, Program};
-use crate::spec::{Mount, Spec};
+use crate::spec::Spec;
 use crate::sys::consts::*;
-use crate::sys::fs::makedev;
 use crate::sys::{nr, Errno, SysError};
 use std::ffi::{c_char, CString};
 
@@ -24,42 +23,6 @@ pub struct Options {
     pub join_pidfd: Option<i32>,
     /// For a terminal: the fd of a unix socket on which the child sends the pty master.
     pub console_socket: Option<i32>,
-}
-
-pub struct MountPlan {
-    /// Every prefix of the destination (`/a`, `/a/b`) and the last component of each.
-    pub prefixes: Vec<CString>,
-    pub names: Vec<CString>,
-    pub dest: CString,
-    pub source: CString,
-    pub fstype: Option<CString>,
-    pub flags: usize,
-    pub data: Option<CString>,
-    pub propagation: usize,
-    pub remount: usize,
-    pub bind: bool,
-    /// The target is a file (bind of a non-directory).
-    pub file: bool,
-}
-
-pub struct DevicePlan {
-    /// Prefixes and names of the path below the rootfs, as for mounts (`/dev`, `/dev/net`, `/dev/net/tun`).
-    pub prefixes: Vec<CString>,
-    pub names: Vec<CString>,
-    pub mode: u32,
-    pub dev: u64,
-    pub owner: Option<(u32, u32)>,
-}
-
-pub struct RootfsPlan {
-    pub root: CString,
-    pub propagation: usize,
-    pub mounts: Vec<MountPlan>,
-    pub devices: Vec<DevicePlan>,
-    pub dev_links: Vec<(CString, CString)>,
-    pub masked: Vec<CString>,
-    pub readonly: Vec<CString>,
-    pub root_readonly: bool,
 }
 
 /// Namespaces joined by path (`linux.namespaces[].path`): an open fd and its CLONE_NEW* type.
@@ -96,7 +59,6 @@ pub struct Plan {
     pub seccomp: Option<Program>,
     pub cwd: CString,
     pub arg0: CString,
-    pub candidates: Vec<CString>,
     pub argv: Vec<CString>,
     pub envp: Vec<CString>,
     pub envp_ptrs: Vec<*const c_char>,
@@ -109,7 +71,7 @@ pub struct Plan {
     pub report_fd: i32,
 }
 
-fn cs(s: &str, what: &str) -> Result<CString, SysError> {
+pub(super) fn cs(s: &str, what: &str) -> Result<CString, SysError> {
     CString::new(s).map_err(|_| SysError::invalid("spec", &format!("{what} contains a NUL byte")))
 }
 
@@ -141,66 +103,6 @@ fn current_rlimit(res: u32) -> Result<[u64; 2], SysError> {
     let mut cur = [0u64; 2];
     unsafe { crate::sc!(nr::PRLIMIT64, 0, res, 0, cur.as_mut_ptr()) }.map_err(|e| SysError::new(e, "prlimit64"))?;
     Ok(cur)
-}
-
-/// Each prefix of an absolute path: `/a/b` → [`/a`, `/a/b`] with names [`a`, `b`].
-pub fn prefixes(path: &str) -> (Vec<String>, Vec<String>) {
-    let mut pre = Vec::new();
-    let mut names = Vec::new();
-    let mut acc = String::new();
-    for comp in path.split('/').filter(|c| !c.is_empty() && *c != ".") {
-        acc.push('/');
-        acc.push_str(comp);
-        pre.push(acc.clone());
-        names.push(comp.to_string());
-    }
-    (pre, names)
-}
-
-fn cgroup_v2_host() -> bool {
-    std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists()
-}
-
-fn mount_plan(m: &Mount, v2: bool) -> Result<MountPlan, SysError> {
-    if !m.destination.starts_with('/') {
-        return Err(SysError::invalid("spec", &format!("mount destination {:?} is not absolute", m.destination)));
-    }
-    let mut o: MountOpts = mount_opts::parse(&m.options);
-    let mut fstype = Some(m.kind.clone());
-    let mut source = m.source.clone();
-    if m.kind == "bind" || o.bind {
-        o.bind = true;
-        o.flags |= MS_BIND;
-        fstype = None;
-    } else if m.kind == "cgroup" && !v2 {
-        // v1: the container gets an empty read-only tmpfs at /sys/fs/cgroup (no host hierarchy shown)
-        fstype = Some("tmpfs".into());
-        source = "tmpfs".into();
-        o.flags |= MS_RDONLY;
-        o.data = "mode=755".into();
-    } else if m.kind == "cgroup" {
-        fstype = Some("cgroup2".into());
-        source = "cgroup2".into();
-    }
-    let file = o.bind && std::fs::metadata(&source).map(|md| !md.is_dir()).unwrap_or(false);
-    if o.bind && !source.starts_with('/') {
-        return Err(SysError::invalid("spec", &format!("bind source {source:?} is not absolute")));
-    }
-    let (pre, names) = prefixes(&m.destination);
-    let remount = if o.bind { o.bind_remount_flags() } else { 0 };
-    Ok(MountPlan {
-        prefixes: pre.iter().map(|p| cs(p, "mount destination")).collect::<Result<_, _>>()?,
-        names: names.iter().map(|p| cs(p, "mount destination")).collect::<Result<_, _>>()?,
-        dest: cs(&m.destination, "mount destination")?,
-        source: cs(&source, "mount source")?,
-        fstype: fstype.map(|f| cs(&f, "mount type")).transpose()?,
-        flags: if o.bind { o.flags & (MS_BIND | MS_REC) } else { o.flags },
-        data: if o.data.is_empty() { None } else { Some(cs(&o.data, "mount options")?) },
-        propagation: o.propagation,
-        remount,
-        bind: o.bind,
-        file,
-    })
 }
 
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -255,62 +157,7 @@ impl Plan {
                 cgroup_procs.push(cs(procs, "cgroup path")?);
             }
         }
-        let v2 = cgroup_v2_host();
-        let rootfs = if exec {
-            None
-        } else {
-            let mounts = spec.mounts.iter().map(|m| mount_plan(m, v2)).collect::<Result<Vec<_>, _>>()?;
-            let has_dev = spec.mounts.iter().any(|m| m.destination == "/dev");
-            let dev = |path: &str, mode: u32, major: u32, minor: u32, owner: Option<(u32, u32)>| -> Result<DevicePlan, SysError> {
-                if !path.starts_with("/dev/") || path.split('/').any(|c| c == "..") {
-                    return Err(SysError::invalid("spec", &format!("device path {path:?} is not under /dev")));
-                }
-                let (pre, names) = prefixes(path);
-                Ok(DevicePlan {
-                    prefixes: pre.iter().map(|p| cs(p, "device path")).collect::<Result<_, _>>()?,
-                    names: names.iter().map(|p| cs(p, "device path")).collect::<Result<_, _>>()?,
-                    mode,
-                    dev: makedev(major, minor),
-                    owner,
-                })
-            };
-            let mut devices = Vec::new();
-            if has_dev {
-                for (n, ma, mi) in [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)] {
-                    devices.push(dev(&format!("/dev/{n}"), S_IFCHR | 0o666, ma, mi, None)?);
-                }
-            }
-            for d in &spec.devices {
-                let kind = match d.kind.as_str() {
-                    "c" | "u" => S_IFCHR,
-                    "b" => S_IFBLK,
-                    "p" => S_IFIFO,
-                    other => return Err(SysError::invalid("spec", &format!("device type {other:?}"))),
-                };
-                let owner = (d.uid.is_some() || d.gid.is_some()).then(|| (d.uid.unwrap_or(0), d.gid.unwrap_or(0)));
-                devices.push(dev(&d.path, kind | d.file_mode.unwrap_or(0o666), d.major, d.minor, owner)?);
-            }
-            let link = |a: &str, b: &str| (CString::new(a).unwrap(), CString::new(b).unwrap());
-            let dev_links = if has_dev {
-                vec![link("/proc/self/fd", "fd"), link("/proc/self/fd/0", "stdin"), link("/proc/self/fd/1", "stdout"),
-                     link("/proc/self/fd/2", "stderr"), link("pts/ptmx", "ptmx")]
-            } else {
-                Vec::new()
-            };
-            let root = std::fs::canonicalize(&spec.root_path)
-                .map_err(|e| SysError::at(Errno(e.raw_os_error().unwrap_or(2)), "rootfs", &spec.root_path))?;
-            Some(RootfsPlan {
-                root: cs(&root.to_string_lossy(), "root.path")?,
-                propagation: mount_opts::root_propagation(spec.rootfs_propagation.as_deref())
-                    .ok_or_else(|| SysError::invalid("spec", "linux.rootfsPropagation"))?,
-                mounts,
-                devices,
-                dev_links,
-                masked: spec.masked_paths.iter().map(|m| cs(m, "maskedPaths")).collect::<Result<_, _>>()?,
-                readonly: spec.readonly_paths.iter().map(|m| cs(m, "readonlyPaths")).collect::<Result<_, _>>()?,
-                root_readonly: spec.root_readonly,
-            })
-        };
+        let rootfs = if exec { None } else { Some(rootfs_plan(spec)?) };
 
         let mut caps = match &p.capabilities {
             None => Capabilities::docker_default(),
@@ -354,7 +201,7 @@ impl Plan {
             return Err(SysError::invalid("spec", "PATH has more than 9999 directories"));
         }
         let mut helper_argv = vec![cs(super::exe::HELPER_ARGV0, "helper")?, cs(&candidates.len().to_string(), "helper")?];
-        helper_argv.extend(candidates.iter().cloned());
+        helper_argv.extend(candidates);
         let mut helper_argv_ptrs: Vec<*const c_char> = helper_argv.iter().chain(argv.iter()).map(|c| c.as_ptr()).collect();
         helper_argv_ptrs.push(std::ptr::null());
         let mut envp_ptrs: Vec<*const c_char> = envp.iter().map(|c| c.as_ptr()).collect();
@@ -395,7 +242,6 @@ impl Plan {
             seccomp,
             cwd: cs(&p.cwd, "process.cwd")?,
             arg0: cs(arg0, "process.args")?,
-            candidates,
             argv,
             envp,
             envp_ptrs,
@@ -412,18 +258,5 @@ impl Drop for Plan {
         for fd in self.join.iter().map(|j| j.fd).chain(self.cgroup_fd) {
             let _ = unsafe { crate::sc!(nr::CLOSE, fd) };
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_of_paths() {
-        let (p, n) = prefixes("/a//b/./c/");
-        assert_eq!(p, vec!["/a", "/a/b", "/a/b/c"]);
-        assert_eq!(n, vec!["a", "b", "c"]);
-        assert!(prefixes("/").0.is_empty());
     }
 }

@@ -3,7 +3,7 @@
 //! read-only paths.
 
 use super::child::{Fail, Step};
-use super::plan::{MountPlan, RootfsPlan};
+use super::plan_rootfs::{MountPlan, RootfsPlan};
 use super::raw::{self, fmt_num};
 use crate::sys::consts::*;
 use crate::sys::{nr, Errno};
