@@ -64,7 +64,6 @@ export interface NativeBinding {
   /** Signals `pid` through a pidfd if its start time is still `startTime`; false when gone. */
   signalChecked(pid: number, startTime: number | null, signal: number): boolean;
   /** Start time of `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22), null when gone. */
-  processStartTime(pid: number): number | null;
   /** A pidfd on `pid` (if it still started at `startTime`) handed to the reaper: its id, null when gone. */
   adopt(pid: number, startTime: number | null): number | null;
   /** Starts `ocikit-monitor` by posix_spawn (no fork of Node); the reaper reaps it. */
@@ -82,7 +81,7 @@ export const NATIVE_FUNCTIONS = Object.keys({
   lchownAt: true, lutimesAt: true, readdirFd: true, setExitHandler: true, spawn: true, exec: true, kill: true,
   resizePty: true, cgroupCreate: true, cgroupOpen: true, cgroupFreeze: true, cgroupThaw: true, cgroupStats: true,
   cgroupOomKilled: true, cgroupKillAll: true, cgroupProcs: true, cgroupRemove: true, signalChecked: true,
-  processStartTime: true, adopt: true, spawnMonitor: true,
+  adopt: true, spawnMonitor: true,
 } satisfies Record<keyof NativeBinding, true>) as readonly (keyof NativeBinding)[];
 
 /** What `cgroupStats` returns (null: unlimited or not reported). */

@@ -11,17 +11,12 @@ import type { Cgroup } from './cgroup.js';
 import { ContainerProcess } from './runtime.js';
 
 /**
- * The running process `pid` if it still started at `startTime` (clock ticks since boot, see
- * `processStartTime`), as a {@link ContainerProcess} whose `exited` never settles; undefined when
+ * The running process `pid` if it still started at `startTime` (clock ticks since boot, as
+ * `procStat` reads them), as a {@link ContainerProcess} whose `exited` never settles; undefined when
  * it is gone or the pid now names another process.
  */
 export function adoptProcess(pid: number, startTime: number | null, cgroup?: Cgroup): ContainerProcess | undefined {
   const id = callNative(() => native().adopt(pid, startTime));
   if (id === null) return undefined;
   return new ContainerProcess({ id, pid, ptyMaster: null }, cgroup);
-}
-
-/** Start time of `pid` in clock ticks since boot, or null when it is gone. */
-export function processStartTime(pid: number): number | null {
-  return callNative(() => native().processStartTime(pid));
 }

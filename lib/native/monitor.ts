@@ -15,6 +15,7 @@ import { logger } from '../log.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
 import { monitorPath, native } from './addon.js';
 import { callNative } from './call.js';
+import { selfIdentity } from '../util/process-identity.js';
 import type { Cgroup } from './cgroup.js';
 
 const log = logger('native');
@@ -90,8 +91,8 @@ export async function startDetached(spec: RuntimeSpec, options: DetachedOptions)
   for (const dir of dirs) args.push('--cgroup', dir);
   if (options.defaultSeccomp === false) args.push('--no-default-seccomp');
   if (options.disposable) {
-    const own = callNative(() => native().processStartTime(process.pid));
-    args.push('--disposable', own === null ? String(process.pid) : `${process.pid}:${own}`);
+    const own = selfIdentity();
+    args.push('--disposable', own.startTime === null ? String(own.pid) : `${own.pid}:${own.startTime}`);
   }
   const monitor = monitorPath();
   if (!existsSync(monitor)) {

@@ -140,8 +140,3 @@ pub fn signal_checked(env: Env, pid: i32, start_time: Option<f64>, signal: f64) 
     pidctl::signal_checked(pid, start, sig).js(&env)
 }
 
-/// `processStartTime(pid)` → clock ticks since boot, or null when the process is gone.
-#[napi]
-pub fn process_start_time(pid: i32) -> OptNumber {
-    opt_number(pidctl::start_time(pid))
-}
