@@ -15,7 +15,8 @@ import { createPodman } from '../lib/podman.mjs';
 import { run } from '../lib/proc.mjs';
 import { pushLayout, startRegistry } from '../lib/registry.mjs';
 
-const { diffOverlay, OverlaySnapshotter, mountOverlay, unmount } = await import('../../dist/index.js');
+const { diffOverlay } = await import('../../dist/layer/index.js');
+const { OverlaySnapshotter, mountOverlay, unmount } = await import('../../dist/snapshot/index.js');
 const runs = Number(process.env.RUNS ?? 5);
 const img = await debianImage({ cacheDir: DEFAULT_CACHE_DIR });
 const layers = img.layers.map((l) => ({ path: l.path, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, diffId: l.diffId }));

@@ -16,7 +16,7 @@ const layerSources = (img) => img.layers.map((l) => ({ path: l.path, mediaType: 
 
 // Child mode for the RSS measurement: unpack one layout's layers, print a JSON line.
 if (process.argv[2] === '--child') {
-  const { unpackLayers } = await import('../../dist/index.js');
+  const { unpackLayers } = await import('../../dist/layer/index.js');
   const [, , , infoJson, out] = process.argv;
   const t0 = performance.now();
   const res = await unpackLayers(layerSources(JSON.parse(infoJson)), out);
@@ -24,7 +24,8 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const { unpackLayers, OverlaySnapshotter } = await import('../../dist/index.js');
+const { unpackLayers } = await import('../../dist/layer/index.js');
+const { OverlaySnapshotter } = await import('../../dist/snapshot/index.js');
 const runs = Number(process.env.RUNS ?? 5);
 const img = await debianImage({ cacheDir: DEFAULT_CACHE_DIR });
 const layers = layerSources(img);

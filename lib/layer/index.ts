@@ -9,3 +9,4 @@ export { diffOverlay, diffDirectories, LayerChanges, type Change, type OverlayDi
 export type { LayerBlob, WriteLayerOptions } from './diff-writer.js';
 export { exportRootfs, importTar } from './export.js';
 export { appendLayers, setConfig, addHistory, setConfigDescriptor, type AppendedLayer, type ManifestAndConfig } from './mutate.js';
+export { LayerError } from '../errors.js';

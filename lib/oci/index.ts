@@ -75,3 +75,6 @@ export type {
   LinuxPersonality,
 } from './runtime-spec.js';
 export { CONFIG_LIMITS, type EntryLimit } from './limits.js';
+export { InvalidDigestError, DigestMismatchError } from '../errors.js';
+export { hostPlatform, parsePlatform, formatPlatform, checkPlatform, KNOWN_OS, KNOWN_ARCHITECTURES } from '../image/platform.js';
+export { applyConfigChanges } from '../image/config-changes.js';

@@ -6,3 +6,4 @@
 export { Reference, parseReference } from './reference.js';
 export { isLoopback } from './loopback.js';
 export { DEFAULT_TAG, DOCKER_HUB_DOMAIN, DOCKER_HUB_REGISTRY } from './grammar.js';
+export { InvalidReferenceError } from '../errors.js';
