@@ -6,6 +6,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeBusyboxTar } from '../../helpers/busybox-rootfs.js';
 
+const SUBPATHS = ['ocikit', 'ocikit/reference', 'ocikit/oci', 'ocikit/registry', 'ocikit/layer', 'ocikit/snapshot'];
+
+// A TypeScript consumer of every entry, compiled against the installed package's .d.ts.
+const TYPED_APP = `import { Container, Image, type PullOptions, type RunOptions } from 'ocikit';
+import { parseReference } from 'ocikit/reference';
+import { parseDigest, type Digest } from 'ocikit/oci';
+import { bufferSource } from 'ocikit/registry';
+import { unpackLayers } from 'ocikit/layer';
+import { createSnapshotter } from 'ocikit/snapshot';
+const pull: PullOptions = { platform: 'linux/amd64' };
+const run: RunOptions = { cmd: ['true'] };
+const d: Digest | string = parseDigest('sha256:' + '0'.repeat(64)).hex;
+export const used = [Container.run, Image.pull, pull, run, d, parseReference('busybox').name, bufferSource, unpackLayers, createSnapshotter];
+`;
+
 const repo = resolve(new URL('.', import.meta.url).pathname, '../../..');
 const asRoot = process.geteuid?.() === 0 ? describe : describe.skip;
 
@@ -56,6 +71,30 @@ asRoot('npm pack → npm install into an app → a detached container', () => {
   test('an app runs a detached container and execs in it', () => {
     expect(runApp()).toBe('from-the-packed-package');
   }, 60_000);
+
+  test('every subpath imports from the installed package', () => {
+    const code = `for (const s of ${JSON.stringify(SUBPATHS)}) { const m = await import(s); if (Object.keys(m).length === 0) throw new Error(s + ' is empty'); } console.log('ok');`;
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: app, encoding: 'utf8' }).trim()).toBe('ok');
+  });
+
+  test('a TypeScript file compiles against the types with node16 and bundler resolution', () => {
+    writeFileSync(join(app, 'typed.ts'), TYPED_APP);
+    const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+    const common = ['--noEmit', '--strict', '--target', 'ES2022', '--lib', 'ES2022,ESNext.Disposable', '--types', 'node', '--typeRoots', join(repo, 'node_modules', '@types')];
+    for (const [mod, resolution] of [['node16', 'node16'], ['esnext', 'bundler']] as const) {
+      const r = spawnSync(process.execPath, [tsc, ...common, '--module', mod, '--moduleResolution', resolution, 'typed.ts'], { cwd: app, encoding: 'utf8' });
+      expect({ resolution, out: r.stdout + r.stderr, status: r.status }).toEqual({ resolution, out: '', status: 0 });
+    }
+  }, 60_000);
+
+  test('require() from CommonJS fails and says to use import', () => {
+    for (const s of SUBPATHS) {
+      const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(s)})`], { cwd: app, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('ES module only');
+      expect(r.stderr).toContain('import');
+    }
+  });
 
   test('without the monitor: a typed error and no container left; npm rebuild builds it back', () => {
     const monitor = join(app, 'node_modules', 'ocikit', 'lib', 'native', 'ocikit-monitor');
