@@ -7,7 +7,7 @@
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OcikitError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import { ownStartTime, procStat } from './process-identity.js';
 import { logger } from '../log.js';
 
@@ -32,7 +32,7 @@ const inProcess = new Map<string, Promise<void>>();
  * process holds it; breaks the lock of a process that no longer exists. Not
  * reentrant: calling it for the same path from inside `fn` deadlocks.
  *
- * @throws OcikitError `ERR_LOCK_TIMEOUT` when the lock stays held past the timeout.
+ * @throws StoreError `ERR_LOCK_TIMEOUT` when the lock stays held past the timeout.
  */
 export async function withLock<T>(path: string, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
   const previous = inProcess.get(path) ?? Promise.resolve();
@@ -80,12 +80,12 @@ async function acquire(path: string, options: LockOptions): Promise<string> {
       return token;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new OcikitError('ERR_LOCK', `cannot create lock file ${path}`, { cause: err });
+        throw new StoreError('ERR_LOCK', `cannot create lock file ${path}`, { cause: err });
       }
     }
     if (await breakIfStale(path)) continue;
     if (Date.now() >= deadline) {
-      throw new OcikitError('ERR_LOCK_TIMEOUT', `timed out waiting for lock ${path} (held by ${await holder(path)})`);
+      throw new StoreError('ERR_LOCK_TIMEOUT', `timed out waiting for lock ${path} (held by ${await holder(path)})`);
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 100);
@@ -97,7 +97,7 @@ async function holder(path: string): Promise<string> {
     return (await readFile(path, 'utf8')).trim() || 'an unknown process';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'nobody now';
-    throw new OcikitError('ERR_LOCK', `cannot read lock file ${path}`, { cause: err });
+    throw new StoreError('ERR_LOCK', `cannot read lock file ${path}`, { cause: err });
   }
 }
 
@@ -113,7 +113,7 @@ async function breakIfStale(path: string): Promise<boolean> {
   try {
     fh = await open(breaker, 'wx', 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new OcikitError('ERR_LOCK', `cannot create ${breaker}`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreError('ERR_LOCK', `cannot create ${breaker}`, { cause: err });
     // another process is breaking it; a breaker left by a crash goes away once old
     const info = await stat(breaker).catch(() => undefined);
     if (info !== undefined && Date.now() - info.mtimeMs > UNOWNED_STALE_MS) await rm(breaker, { force: true });
@@ -137,7 +137,7 @@ async function isStale(path: string): Promise<boolean> {
     [content, mtimeMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // released meanwhile: just retry
-    throw new OcikitError('ERR_LOCK', `cannot read lock file ${path}`, { cause: err });
+    throw new StoreError('ERR_LOCK', `cannot read lock file ${path}`, { cause: err });
   }
   const match = /^(\d+) (\d+)\n?$/.exec(content);
   if (match === null) return Date.now() - mtimeMs > UNOWNED_STALE_MS;
@@ -158,7 +158,7 @@ async function release(path: string, token: string): Promise<void> {
       log('lock %s vanished while held', path);
       return;
     }
-    throw new OcikitError('ERR_LOCK', `cannot read lock file ${path}`, { cause: err });
+    throw new StoreError('ERR_LOCK', `cannot read lock file ${path}`, { cause: err });
   }
   if (content.trim() !== token) {
     log('lock %s was taken over (%s) while held', path, content.trim());

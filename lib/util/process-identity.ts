@@ -7,7 +7,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { OcikitError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 
 /** A process as recorded: pid and start time in clock ticks since boot (null if it was unknown). */
 export interface ProcessIdentity {
@@ -25,7 +25,7 @@ export interface ProcStat {
 
 /**
  * The stat of `pid`, or undefined when no such process exists.
- * @throws OcikitError `ERR_PROC_UNREADABLE` when it cannot be told (unreadable, unparsable).
+ * @throws RuntimeError `ERR_PROC_UNREADABLE` when it cannot be told (unreadable, unparsable).
  */
 export function procStat(pid: number): ProcStat | undefined {
   let text: string;
@@ -34,13 +34,13 @@ export function procStat(pid: number): ProcStat | undefined {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH') return undefined;
-    throw new OcikitError('ERR_PROC_UNREADABLE', `cannot read /proc/${pid}/stat: ${String(err)}`, { cause: err });
+    throw new RuntimeError('ERR_PROC_UNREADABLE', `cannot read /proc/${pid}/stat: ${String(err)}`, { cause: err });
   }
   // the command name (field 2) may hold spaces and parentheses: fields go on after the last ')'
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const startTime = Number(fields[19]);
   if (!fields[0] || !Number.isSafeInteger(startTime)) {
-    throw new OcikitError('ERR_PROC_UNREADABLE', `cannot parse /proc/${pid}/stat`);
+    throw new RuntimeError('ERR_PROC_UNREADABLE', `cannot parse /proc/${pid}/stat`);
   }
   return { state: fields[0], startTime };
 }
