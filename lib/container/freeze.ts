@@ -8,6 +8,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { ContainerError } from '../errors.js';
 import { logger } from '../log.js';
 import { Cgroup } from '../native/cgroup.js';
 import { crashPoint } from '../util/crash-point.js';
@@ -62,7 +63,7 @@ export async function holdFrozen(store: ContainerStore, id: string, paths: reado
       if (s.status === 'paused') await thaw(paths); // before the state says running: a crash here leaves a dead holder, healed later
       return unheld(s);
     }).catch((err: unknown) => {
-      if ((err as { code?: string }).code !== 'ERR_CONTAINER_NOT_FOUND') throw err;
+      if (!(err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND')) throw err;
     });
   };
 }

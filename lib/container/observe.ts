@@ -6,6 +6,7 @@
  * @module
  */
 import { constants } from 'node:os';
+import { ContainerError } from '../errors.js';
 import { Cgroup } from '../native/cgroup.js';
 import { readDetachedExit } from '../native/monitor.js';
 import type { ExitStatus } from '../native/runtime.js';
@@ -53,7 +54,7 @@ export async function recordExit(store: ContainerStore, id: string, status: { ex
       return { ...rest, status: 'exited', exitCode: status.exitCode, oomKilled: status.oomKilled, finishedAt: status.finishedAt ?? new Date().toISOString() };
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_CONTAINER_NOT_FOUND') return undefined;
+    if (err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND') return undefined;
     throw err;
   }
   if (!mine) return { state, removed: false };
