@@ -1,88 +1,39 @@
 /**
  * Errors thrown by ocikit. Every error is an {@link OcikitError} with a stable
  * machine-readable `code`; each area has its own subclass so callers can catch
- * by kind (`instanceof RegistryError`) or switch on `code`.
+ * by kind (`instanceof RegistryError`) or switch on `code` (the codes of each
+ * class are listed in `error-codes`, as constants and as a union type).
+ *
+ * `instanceof` works by brand, not by prototype: an error thrown by one copy of
+ * ocikit (two versions in one `node_modules`, or another realm) is `instanceof`
+ * the other copy's classes.
  *
  * @module
  */
+import type {
+  CliErrorCode,
+  ContainerErrorCode,
+  ImageErrorCode,
+  LayerErrorCode,
+  NativeLoadErrorCode,
+  RegistryErrorCode,
+  RuntimeErrorCode,
+  SnapshotErrorCode,
+  StoreErrorCode,
+  SyscallErrorCode,
+  VolumeErrorCode,
+} from './error-codes.js';
+import { BRAND, OcikitError, type OcikitErrorOptions } from './error-base.js';
 
-/** Options accepted by every ocikit error constructor. */
-export interface OcikitErrorOptions {
-  /** The lower-level error that led to this one. */
-  cause?: unknown;
-}
-
-/**
- * Base class of every error ocikit throws.
- *
- * `code` is stable across releases and safe to branch on; `message` is for people.
- */
-export class OcikitError extends Error {
-  /** Stable identifier of the failure, such as `ERR_INVALID_REFERENCE`. */
-  readonly code: string;
-
-  constructor(code: string, message: string, options: OcikitErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.name = new.target.name;
-  }
-}
-
-/**
- * `ABORT_ERR`: the caller's `AbortSignal` ended a long operation or stream. Named `AbortError`
- * with Node's code, so handlers written for Node's own aborts recognise it; `cause` is the
- * signal's reason.
- */
-export class AbortError extends OcikitError {
-  constructor(message = 'the operation was aborted', options: OcikitErrorOptions = {}) {
-    super('ABORT_ERR', message, options);
-    this.name = 'AbortError';
-  }
-}
-
-/** An image reference string that does not follow the Docker reference grammar. */
-export class InvalidReferenceError extends OcikitError {
-  /** The reference as the caller gave it. */
-  readonly reference: string;
-  /** Which part of the reference is wrong: `name`, `domain`, `path`, `tag` or `digest`. */
-  readonly part: 'reference' | 'name' | 'domain' | 'path' | 'tag' | 'digest';
-
-  constructor(
-    reference: string,
-    part: InvalidReferenceError['part'],
-    reason: string,
-    options: OcikitErrorOptions = {},
-  ) {
-    super('ERR_INVALID_REFERENCE', `invalid reference ${JSON.stringify(reference)}: ${part} ${reason}`, options);
-    this.reference = reference;
-    this.part = part;
-  }
-}
-
-/** A digest string that is malformed or names an unsupported algorithm. */
-export class InvalidDigestError extends OcikitError {
-  /** The digest as given. */
-  readonly digest: string;
-
-  constructor(digest: string, reason: string, options: OcikitErrorOptions = {}) {
-    super('ERR_INVALID_DIGEST', `invalid digest ${JSON.stringify(digest)}: ${reason}`, options);
-    this.digest = digest;
-  }
-}
-
-/** Content whose digest or size is not the one it was expected to have. */
-export class DigestMismatchError extends OcikitError {
-  /** The digest the content should have had. */
-  readonly expected: string;
-  /** The digest the content actually had (or a description of the size mismatch). */
-  readonly actual: string;
-
-  constructor(expected: string, actual: string, what = 'content', options: OcikitErrorOptions = {}) {
-    super('ERR_DIGEST_MISMATCH', `${what} digest mismatch: expected ${expected}, got ${actual}`, options);
-    this.expected = expected;
-    this.actual = actual;
-  }
-}
+export * from './error-codes.js';
+export {
+  OcikitError,
+  type OcikitErrorOptions,
+  AbortError,
+  InvalidReferenceError,
+  InvalidDigestError,
+  DigestMismatchError,
+} from './error-base.js';
 
 /** Details carried by a {@link RegistryError}. */
 export interface RegistryErrorDetails extends OcikitErrorOptions {
@@ -98,6 +49,11 @@ export interface RegistryErrorDetails extends OcikitErrorOptions {
 
 /** A failure talking to a registry, or a registry response ocikit refuses. */
 export class RegistryError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'RegistryError';
+  /** Stable identifier of the failure; one of RegistryErrorCode. */
+  declare readonly code: RegistryErrorCode;
+
   /** HTTP status, when the failure came from a response. */
   readonly status: number | undefined;
   /** Error code from the registry's `{"errors":[…]}` body, if any. */
@@ -107,7 +63,7 @@ export class RegistryError extends OcikitError {
   /** URL of the request that failed, if any. */
   readonly url: string | undefined;
 
-  constructor(code: string, message: string, details: RegistryErrorDetails = {}) {
+  constructor(code: RegistryErrorCode, message: string, details: RegistryErrorDetails = {}) {
     super(code, message, details);
     this.status = details.status;
     this.registryCode = details.registryCode;
@@ -117,16 +73,39 @@ export class RegistryError extends OcikitError {
 }
 
 /** A failure in the local content store (blobs, index, locks). */
-export class StoreError extends OcikitError {}
+export class StoreError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'StoreError';
+  /** Stable identifier of the failure; one of StoreErrorCode. */
+  declare readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options: OcikitErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /** An image that is not in the store, or an image operation that cannot be done. */
-export class ImageError extends OcikitError {}
+export class ImageError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'ImageError';
+  /** Stable identifier of the failure; one of ImageErrorCode. */
+  declare readonly code: ImageErrorCode;
+
+  constructor(code: ImageErrorCode, message: string, options: OcikitErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /**
  * `ERR_IMAGE_USED_BY_CONTAINER`: removing the reference would leave containers without their
  * image (Docker's "conflict: unable to remove repository reference"); remove it with `force`.
  */
 export class ImageInUseError extends ImageError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'ImageInUseError';
+  /** Stable identifier of the failure; one of 'ERR_IMAGE_USED_BY_CONTAINER'. */
+  declare readonly code: 'ERR_IMAGE_USED_BY_CONTAINER';
+
   /** Ids (64 hex digits) of the containers created from the image. */
   readonly containers: readonly string[];
 
@@ -138,17 +117,31 @@ export class ImageInUseError extends ImageError {
 
 /** A layer that cannot be unpacked or produced safely. */
 export class LayerError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'LayerError';
+  /** Stable identifier of the failure; one of LayerErrorCode. */
+  declare readonly code: LayerErrorCode;
+
   /** Path of the offending tar entry, when the error concerns one. */
   readonly entry: string | undefined;
 
-  constructor(code: string, message: string, options: OcikitErrorOptions & { entry?: string } = {}) {
+  constructor(code: LayerErrorCode, message: string, options: OcikitErrorOptions & { entry?: string } = {}) {
     super(code, message, options);
     this.entry = options.entry;
   }
 }
 
 /** A container runtime failure that is not a single failed system call. */
-export class RuntimeError extends OcikitError {}
+export class RuntimeError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'RuntimeError';
+  /** Stable identifier of the failure; one of RuntimeErrorCode | SyscallErrorCode. */
+  declare readonly code: RuntimeErrorCode | SyscallErrorCode;
+
+  constructor(code: RuntimeErrorCode | SyscallErrorCode, message: string, options: OcikitErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /** Details carried by a {@link SyscallError}. */
 export interface SyscallErrorDetails extends OcikitErrorOptions {
@@ -169,6 +162,11 @@ export interface SyscallErrorDetails extends OcikitErrorOptions {
  * the Node-API boundary as this class.
  */
 export class SyscallError extends RuntimeError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'SyscallError';
+  /** Stable identifier of the failure; one of SyscallErrorCode. */
+  declare readonly code: SyscallErrorCode;
+
   /** Numeric errno. */
   readonly errno: number;
   /** The system call or step that failed. */
@@ -179,7 +177,7 @@ export class SyscallError extends RuntimeError {
   readonly detail: string | undefined;
 
   constructor(message: string, details: SyscallErrorDetails) {
-    super(details.errnoName ?? 'ERR_SYSCALL', message, details);
+    super(syscallCode(details.errnoName), message, details);
     this.errno = details.errno;
     this.syscall = details.syscall;
     this.path = details.path;
@@ -187,8 +185,21 @@ export class SyscallError extends RuntimeError {
   }
 }
 
+function syscallCode(name: string | undefined): SyscallErrorCode {
+  return name !== undefined && /^E[A-Z0-9]+$/.test(name) ? (name as SyscallErrorCode) : 'ERR_SYSCALL';
+}
+
 /** The compiled native addon is missing or cannot be loaded. */
-export class NativeLoadError extends OcikitError {}
+export class NativeLoadError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'NativeLoadError';
+  /** Stable identifier of the failure; one of NativeLoadErrorCode. */
+  declare readonly code: NativeLoadErrorCode;
+
+  constructor(code: NativeLoadErrorCode, message: string, options: OcikitErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /**
  * A command line that cannot be understood: an unknown flag, a missing or bad
@@ -196,10 +207,15 @@ export class NativeLoadError extends OcikitError {}
  * specific `ERR_CLI_*`); `verb` names the command whose help explains the usage.
  */
 export class CliError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'CliError';
+  /** Stable identifier of the failure; one of CliErrorCode. */
+  declare readonly code: CliErrorCode;
+
   /** The verb being parsed, such as `run` or `volume create`, when known. */
   readonly verb: string | undefined;
 
-  constructor(message: string, options: OcikitErrorOptions & { code?: string; verb?: string } = {}) {
+  constructor(message: string, options: OcikitErrorOptions & { code?: CliErrorCode; verb?: string } = {}) {
     super(options.code ?? 'ERR_CLI_USAGE', message, options);
     this.verb = options.verb;
   }
@@ -207,20 +223,43 @@ export class CliError extends OcikitError {
 
 /** A volume that does not exist, is in use, or cannot be created, mounted or removed. */
 export class VolumeError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'VolumeError';
+  /** Stable identifier of the failure; one of VolumeErrorCode. */
+  declare readonly code: VolumeErrorCode;
+
   /** Name of the volume concerned, when there is one. */
   readonly volume: string | undefined;
 
-  constructor(code: string, message: string, options: OcikitErrorOptions & { volume?: string } = {}) {
+  constructor(code: VolumeErrorCode, message: string, options: OcikitErrorOptions & { volume?: string } = {}) {
     super(code, message, options);
     this.volume = options.volume;
   }
 }
 
 /** A container that cannot be found, configured or recorded as asked. */
-export class ContainerError extends OcikitError {}
+export class ContainerError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'ContainerError';
+  /** Stable identifier of the failure; one of ContainerErrorCode. */
+  declare readonly code: ContainerErrorCode;
+
+  constructor(code: ContainerErrorCode, message: string, options: OcikitErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /** A snapshot (unpacked layer or container rootfs) that cannot be prepared, mounted or removed. */
-export class SnapshotError extends OcikitError {}
+export class SnapshotError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'SnapshotError';
+  /** Stable identifier of the failure; one of SnapshotErrorCode. */
+  declare readonly code: SnapshotErrorCode;
+
+  constructor(code: SnapshotErrorCode, message: string, options: OcikitErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /**
  * What ocikit cannot do without root yet: create, start or exec into
@@ -228,6 +267,11 @@ export class SnapshotError extends OcikitError {}
  * may not write. `code` is `ERR_ROOT_REQUIRED`.
  */
 export class RootRequiredError extends OcikitError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'RootRequiredError';
+  /** Stable identifier of the failure; one of 'ERR_ROOT_REQUIRED'. */
+  declare readonly code: 'ERR_ROOT_REQUIRED';
+
   /** What was attempted, such as `container create`, when known. */
   readonly operation: string | undefined;
 

@@ -32,6 +32,18 @@ export {
   ContainerError,
   VolumeError,
   SnapshotError,
+  OcikitErrorCode,
+  RegistryErrorCode,
+  StoreErrorCode,
+  ImageErrorCode,
+  LayerErrorCode,
+  RuntimeErrorCode,
+  type SyscallErrorCode,
+  NativeLoadErrorCode,
+  VolumeErrorCode,
+  ContainerErrorCode,
+  SnapshotErrorCode,
+  type CliErrorCode,
 } from './errors.js';
 export { info, type HostInfo, type InfoOptions, type CgroupHierarchyInfo, type ExitStatus } from './native/index.js';
 export {

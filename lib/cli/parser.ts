@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { CliError } from '../errors.js';
+import { CliError, type CliErrorCode } from '../errors.js';
 import { parseBytes } from './bytes.js';
 import type { FlagSpec, FlagValue, ParsedArgs, VerbSpec } from './spec.js';
 
@@ -27,7 +27,7 @@ export function parseArgs(spec: VerbSpec, argv: readonly string[]): ParsedArgs {
   const flags: Record<string, FlagValue> = {};
   const positionals: string[] = [];
   let help = false;
-  const fail = (message: string, code: string): never => {
+  const fail = (message: string, code: CliErrorCode): never => {
     throw new CliError(message, { code, verb: spec.name });
   };
   const set = (f: FlagSpec, raw: string, shown: string): void => {
@@ -97,7 +97,7 @@ function convert(
   raw: string,
   shown: string,
   previous: FlagValue | undefined,
-  fail: (message: string, code: string) => never,
+  fail: (message: string, code: CliErrorCode) => never,
 ): FlagValue {
   const bad = (why: string): never => fail(`invalid argument ${JSON.stringify(raw)} for "${shown}" flag: ${why}`, 'ERR_CLI_BAD_VALUE');
   switch (f.type) {
@@ -122,7 +122,7 @@ function convert(
   }
 }
 
-function checkCount(spec: VerbSpec, n: number, fail: (message: string, code: string) => never): void {
+function checkCount(spec: VerbSpec, n: number, fail: (message: string, code: CliErrorCode) => never): void {
   const min = spec.minArgs ?? 0;
   const max = spec.maxArgs;
   const plural = (k: number): string => `${k} argument${k === 1 ? '' : 's'}`;

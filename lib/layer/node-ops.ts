@@ -6,12 +6,12 @@
  * @module
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { LayerError } from '../errors.js';
+import { LayerError, type LayerErrorCode } from '../errors.js';
 import { nativeAvailable } from '../native/addon.js';
 import { lgetxattr, llistxattr, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../native/fs.js';
 
 
-function commandError(code: string, what: string, path: string, cause: unknown): LayerError {
+function commandError(code: LayerErrorCode, what: string, path: string, cause: unknown): LayerError {
   const stderr = (cause as { stderr?: Buffer }).stderr?.toString().trim();
   const message = stderr !== undefined && stderr !== '' ? stderr : cause instanceof Error ? cause.message : String(cause);
   return new LayerError(code, `${what}: ${message}`, { entry: path, cause });

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Response } from 'node-fetch';
-import { RegistryError } from '../errors.js';
+import { RegistryError, RegistryErrorCode } from '../errors.js';
 
 /** One entry of a distribution-spec error body. */
 export interface RegistryErrorEntry {
@@ -13,7 +13,7 @@ export interface RegistryErrorEntry {
   detail?: unknown;
 }
 
-const STATUS_CODES: Record<number, string> = {
+const STATUS_CODES: Record<number, RegistryErrorCode> = {
   400: 'ERR_BAD_REQUEST',
   401: 'ERR_UNAUTHORIZED',
   403: 'ERR_DENIED',
@@ -38,6 +38,13 @@ export function parseErrorBody(text: string): RegistryErrorEntry[] | undefined {
   }
 }
 
+/** `ERR_` + a distribution-spec code the registry sent, when it is one ocikit lists. */
+function codeOf(registryCode: string | undefined): RegistryErrorCode | undefined {
+  if (registryCode === undefined) return undefined;
+  const code = `ERR_${registryCode.toUpperCase()}`;
+  return Object.hasOwn(RegistryErrorCode, code) ? (code as RegistryErrorCode) : undefined;
+}
+
 /** Builds the error for an unexpected response, from its status and (at most 64 KiB of) its body. */
 export async function errorFromResponse(res: Response, what: string): Promise<RegistryError> {
   let text = '';
@@ -50,7 +57,7 @@ export async function errorFromResponse(res: Response, what: string): Promise<Re
   const entries = parseErrorBody(text) ?? [];
   const first = entries[0];
   const registryCode = first?.code;
-  const code = registryCode !== undefined ? `ERR_${registryCode.toUpperCase()}` : (STATUS_CODES[res.status] ?? 'ERR_REGISTRY_HTTP');
+  const code = codeOf(registryCode) ?? STATUS_CODES[res.status] ?? 'ERR_REGISTRY_HTTP';
   const reason = first?.message ?? (text.length > 0 && text.length < 200 ? text.trim() : res.statusText);
   return new RegistryError(code, `${what}: ${res.status} ${reason}`.trim(), {
     status: res.status,

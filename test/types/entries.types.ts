@@ -12,7 +12,9 @@ type MainNames =
   | 'ANONYMOUS_VOLUME_LABEL' | 'AbortError' | 'Container' | 'ContainerError' | 'DigestMismatchError' | 'Image'
   | 'ImageError' | 'ImageInUseError' | 'InvalidDigestError' | 'InvalidReferenceError' | 'LayerError'
   | 'NativeLoadError' | 'OcikitError' | 'Registry' | 'RegistryError' | 'RootRequiredError' | 'RuntimeError'
-  | 'SnapshotError' | 'StoreError' | 'SyscallError' | 'Volume' | 'VolumeError' | 'info';
+  | 'SnapshotError' | 'StoreError' | 'SyscallError' | 'Volume' | 'VolumeError' | 'info'
+  | 'OcikitErrorCode' | 'RegistryErrorCode' | 'StoreErrorCode' | 'ImageErrorCode' | 'LayerErrorCode'
+  | 'RuntimeErrorCode' | 'NativeLoadErrorCode' | 'VolumeErrorCode' | 'ContainerErrorCode' | 'SnapshotErrorCode';
 type ReferenceNames =
   | 'DEFAULT_TAG' | 'DOCKER_HUB_DOMAIN' | 'DOCKER_HUB_REGISTRY' | 'InvalidReferenceError' | 'Reference'
   | 'isLoopback' | 'parseReference';
@@ -56,5 +58,5 @@ export type MainTypes = [
   Main.CopyToOptions, Main.PathStat, Main.CommitOptions, Main.PortMapping, Main.VolumeCreateOptions,
   Main.VolumeRemoveOptions, Main.VolumeListOptions, Main.VolumePruneOptions, Main.VolumeInspect, Main.Digest,
   Main.Platform, Main.Descriptor, Main.ImageManifest, Main.ImageIndex, Main.ImageConfig, Main.ContainerConfig,
-  Main.HistoryEntry,
+  Main.HistoryEntry, Main.SyscallErrorCode, Main.CliErrorCode,
 ];

@@ -197,7 +197,7 @@ describe('ContainerStore', () => {
 describe('two processes claiming the same names', () => {
   let build: string;
   let root: string;
-  const FILES = ['container/store.ts', 'container/names.ts', 'container/names-index.ts', 'container/state.ts', 'container/mountinfo.ts', 'util/crash-point.ts', 'util/process-identity.ts', 'errors.ts', 'log.ts', 'paths.ts', 'util/atomic-write.ts', 'util/lock.ts'];
+  const FILES = ['container/store.ts', 'container/names.ts', 'container/names-index.ts', 'container/state.ts', 'container/mountinfo.ts', 'util/crash-point.ts', 'util/process-identity.ts', 'errors.ts', 'error-base.ts', 'error-codes.ts', 'log.ts', 'paths.ts', 'util/atomic-write.ts', 'util/lock.ts'];
 
   beforeAll(async () => {
     // transpile the real store and what it imports next to node_modules, so `debug` resolves

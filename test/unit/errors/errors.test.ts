@@ -19,7 +19,7 @@ describe('errors', () => {
 
   it('keeps the cause and registry details', () => {
     const cause = new Error('socket hang up');
-    const e = new RegistryError('ERR_REGISTRY', 'failed', { status: 404, registryCode: 'MANIFEST_UNKNOWN', cause });
+    const e = new RegistryError('ERR_REGISTRY_HTTP', 'failed', { status: 404, registryCode: 'MANIFEST_UNKNOWN', cause });
     expect(e.cause).toBe(cause);
     expect(e.status).toBe(404);
     expect(e.registryCode).toBe('MANIFEST_UNKNOWN');

@@ -101,7 +101,7 @@ describe('withLock between processes', () => {
     beforeAll(async () => {
       // transpile the lock and what it imports next to node_modules, so `debug` resolves
       build = await mkdtemp(join(repo, 'node_modules', '.ocikit-lock-test-'));
-      for (const file of ['util/lock.ts', 'util/process-identity.ts', 'errors.ts', 'log.ts']) {
+      for (const file of ['util/lock.ts', 'util/process-identity.ts', 'errors.ts', 'error-base.ts', 'error-codes.ts', 'log.ts']) {
         const source = await readFile(join(repo, 'lib', file), 'utf8');
         const out = ts.transpileModule(source, {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
