@@ -7,10 +7,13 @@
 use super::clone::{clone3, CloneArgs};
 use super::plan::Plan;
 use super::raw::{self, p, R};
+use super::syscall::{Real, Syscall};
 use super::{rootfs, tty};
 use crate::sc;
 use crate::sys::consts::*;
 use crate::sys::{nr, Errno};
+use rustix::fs::{Mode, OFlags};
+use rustix::thread::UnshareFlags;
 use std::ffi::{c_void, CStr};
 
 /// Where the child leaves the outcome for the parent.
@@ -32,6 +35,7 @@ impl Default for Report {
 }
 
 /// A failed step: its name, errno and the path it worked on (borrowed from the plan).
+#[derive(Debug)]
 pub struct Fail {
     pub step: &'static str,
     pub errno: Errno,
@@ -102,16 +106,16 @@ pub fn set_sigmask(mask: u64) -> Result<u64, Errno> {
     Ok(old)
 }
 
-fn write_file(path: &CStr, data: &[u8], step: &'static str) -> Result<(), Fail> {
-    let fd = raw::openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0).step_at(step, path)?;
-    let r = raw::write(fd, data);
-    raw::close(fd);
+fn write_file<S: Syscall>(sys: &S, path: &CStr, data: &[u8], step: &'static str) -> Result<(), Fail> {
+    let fd = sys.open(path, OFlags::WRONLY | OFlags::CLOEXEC, Mode::empty()).step_at(step, path)?;
+    let r = sys.write(fd, data);
+    sys.close(fd);
     r.step_at(step, path).map(|_| ())
 }
 
-fn join_cgroups(plan: &Plan) -> Result<(), Fail> {
+fn join_cgroups<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
     for procs in &plan.cgroup_procs {
-        write_file(procs, b"0", "join cgroup")?;
+        write_file(sys, procs, b"0", "join cgroup")?;
     }
     Ok(())
 }
@@ -168,7 +172,7 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
     if plan.no_new_privs {
         raw::prctl(PR_SET_NO_NEW_PRIVS, 1).step("prctl(PR_SET_NO_NEW_PRIVS)")?;
     }
-    raw::chdir(&plan.cwd).step_at("chdir to the working directory", &plan.cwd)?;
+    Real.chdir(&plan.cwd).step_at("chdir to the working directory", &plan.cwd)?;
     if let Some(prog) = &plan.seccomp {
         if let Err(e) = crate::seccomp::install(prog) {
             return Err(Fail { step: e.step(), errno: Errno(e.errno()), path: None });
@@ -188,37 +192,44 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
 /// Where the child puts the ocikit-exec memfd before it execs it.
 const HELPER_FD: usize = 4;
 
+/// A run child's namespaces, cgroups and filesystem, in order: everything before the process's
+/// own setup ([`finish_process`]).
+pub(super) fn setup_container<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
+    join_cgroups(sys, plan)?;
+    if plan.unshare_cgroupns {
+        sys.unshare(UnshareFlags::NEWCGROUP).step("unshare cgroup namespace")?;
+    }
+    for j in &plan.join {
+        sys.setns(j.fd, j.nstype).step("setns")?;
+    }
+    sys.umask(Mode::empty());
+    if plan.clone_flags & UnshareFlags::NEWNET.bits() as u64 != 0 {
+        sys.loopback_up()?;
+    }
+    if let Some(rf) = &plan.rootfs {
+        rootfs::setup(sys, rf)?;
+    }
+    for (path, value) in &plan.sysctls {
+        write_file(sys, path, value.to_bytes(), "sysctl")?;
+    }
+    if let Some(h) = &plan.hostname {
+        sys.sethostname(h).step("sethostname")?;
+    }
+    if let Some(d) = &plan.domainname {
+        sys.setdomainname(d).step("setdomainname")?;
+    }
+    if let Some(o) = &plan.oom_score_adj {
+        write_file(sys, c"/proc/self/oom_score_adj", o.to_bytes(), "oom_score_adj")?;
+    }
+    Ok(())
+}
+
 fn run_child(plan: &Plan) -> Result<(), Fail> {
     reset_signals();
     if plan.pdeathsig != 0 {
         raw::prctl(PR_SET_PDEATHSIG, plan.pdeathsig as usize).step("prctl(PR_SET_PDEATHSIG)")?;
     }
-    join_cgroups(plan)?;
-    if plan.unshare_cgroupns {
-        unsafe { sc!(nr::UNSHARE, CLONE_NEWCGROUP) }.step("unshare cgroup namespace")?;
-    }
-    for j in &plan.join {
-        unsafe { sc!(nr::SETNS, j.fd, j.nstype) }.step("setns")?;
-    }
-    unsafe { sc!(nr::UMASK, 0) }.step("umask")?;
-    if plan.clone_flags & CLONE_NEWNET != 0 {
-        super::loopback::up()?;
-    }
-    if let Some(rf) = &plan.rootfs {
-        rootfs::setup(rf)?;
-    }
-    for (path, value) in &plan.sysctls {
-        write_file(path, value.to_bytes(), "sysctl")?;
-    }
-    if let Some(h) = &plan.hostname {
-        unsafe { sc!(nr::SETHOSTNAME, p(h), h.to_bytes().len()) }.step("sethostname")?;
-    }
-    if let Some(d) = &plan.domainname {
-        unsafe { sc!(nr::SETDOMAINNAME, p(d), d.to_bytes().len()) }.step("setdomainname")?;
-    }
-    if let Some(o) = &plan.oom_score_adj {
-        write_file(c"/proc/self/oom_score_adj", o.to_bytes(), "oom_score_adj")?;
-    }
+    setup_container(&Real, plan)?;
     finish_process(plan)
 }
 
@@ -245,12 +256,18 @@ unsafe extern "C" fn exec_inner_entry(arg: *mut c_void) -> i32 {
     }
 }
 
+/// An exec helper's way into the container: its cgroups (v1), then all namespaces of its init.
+pub(super) fn join_container<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
+    join_cgroups(sys, plan)?;
+    // never a borrowed -1 (that would panic): a plan without a pidfd is no exec
+    let pidfd = plan.exec_pidfd.ok_or(Errno::EBADF).step("setns into the container")?;
+    sys.setns_pidfd(pidfd, plan.exec_nsflags).step("setns into the container")
+}
+
 fn exec_outer(ctx: &Ctx) -> Result<(), Fail> {
     let plan = unsafe { &*ctx.plan };
     reset_signals();
-    join_cgroups(plan)?;
-    let pidfd = plan.exec_pidfd.unwrap_or(-1);
-    unsafe { sc!(nr::SETNS, pidfd, plan.exec_nsflags) }.step("setns into the container")?;
+    join_container(&Real, plan)?;
     let report = unsafe { &mut *ctx.report };
     let mut args = CloneArgs {
         flags: CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_PIDFD,
@@ -284,3 +301,7 @@ pub unsafe extern "C" fn exec_entry(arg: *mut c_void) -> i32 {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "child_tests.rs"]
+mod tests;

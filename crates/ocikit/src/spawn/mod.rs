@@ -16,6 +16,9 @@ pub mod plan_rootfs;
 pub mod raw;
 pub mod reaper;
 pub mod rootfs;
+pub mod syscall;
+#[cfg(test)]
+mod syscall_test;
 pub mod tty;
 pub mod undumpable;
 pub mod watchdog;

@@ -6,6 +6,7 @@ use crate::seccomp::{self, Arch, Profile, Program};
 use crate::spec::Spec;
 use crate::sys::consts::*;
 use crate::sys::{nr, Errno, SysError};
+use rustix::thread::{LinkNameSpaceType, ThreadNameSpaceType};
 use std::ffi::{c_char, CString};
 
 /// What the caller adds to the spec: stdio, cgroup, lifetime.
@@ -28,14 +29,14 @@ pub struct Options {
 /// Namespaces joined by path (`linux.namespaces[].path`): an open fd and its CLONE_NEW* type.
 pub struct JoinNs {
     pub fd: i32,
-    pub nstype: u64,
+    pub nstype: LinkNameSpaceType,
 }
 
 pub struct Plan {
     pub clone_flags: u64,
     pub join: Vec<JoinNs>,
     pub exec_pidfd: Option<i32>,
-    pub exec_nsflags: u64,
+    pub exec_nsflags: ThreadNameSpaceType,
     pub unshare_cgroupns: bool,
     pub cgroup_procs: Vec<CString>,
     /// A cgroup v2 directory the process is cloned into (`CLONE_INTO_CGROUP`), instead of joining it.
@@ -75,15 +76,17 @@ pub(super) fn cs(s: &str, what: &str) -> Result<CString, SysError> {
     CString::new(s).map_err(|_| SysError::invalid("spec", &format!("{what} contains a NUL byte")))
 }
 
-fn ns_flag(kind: &str) -> Option<u64> {
+/// The namespace of an OCI `linux.namespaces[].type`.
+fn ns_type(kind: &str) -> Option<LinkNameSpaceType> {
+    use LinkNameSpaceType as T;
     Some(match kind {
-        "pid" => CLONE_NEWPID,
-        "network" => CLONE_NEWNET,
-        "mount" => CLONE_NEWNS,
-        "ipc" => CLONE_NEWIPC,
-        "uts" => CLONE_NEWUTS,
-        "cgroup" => CLONE_NEWCGROUP,
-        "user" => CLONE_NEWUSER,
+        "pid" => T::ProcessID,
+        "network" => T::Network,
+        "mount" => T::Mount,
+        "ipc" => T::InterProcessCommunication,
+        "uts" => T::HostNameAndNISDomainName,
+        "cgroup" => T::ControlGroup,
+        "user" => T::User,
         _ => return None,
     })
 }
@@ -120,8 +123,9 @@ impl Plan {
         let mut unshare_cgroupns = false;
         if !exec {
             for ns in &spec.namespaces {
-                let flag = ns_flag(&ns.kind)
+                let nstype = ns_type(&ns.kind)
                     .ok_or_else(|| SysError::invalid("spec", &format!("unknown namespace {:?}", ns.kind)))?;
+                let flag = nstype as u32 as u64;
                 if flag == CLONE_NEWUSER {
                     return Err(SysError::new(Errno::EOPNOTSUPP, "user namespace (not supported yet)"));
                 }
@@ -133,7 +137,7 @@ impl Plan {
                         let c = cs(path, "namespace path")?;
                         let fd = unsafe { crate::sc!(nr::OPENAT, AT_FDCWD, c.as_ptr(), O_RDONLY | O_CLOEXEC) }
                             .map_err(|e| SysError::at(e, "open namespace", path))?;
-                        join.push(JoinNs { fd: fd as i32, nstype: flag });
+                        join.push(JoinNs { fd: fd as i32, nstype });
                     }
                     None if flag == CLONE_NEWCGROUP => unshare_cgroupns = true,
                     None => clone_flags |= flag,
@@ -212,7 +216,12 @@ impl Plan {
             clone_flags,
             join,
             exec_pidfd: opts.join_pidfd,
-            exec_nsflags: CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP,
+            exec_nsflags: ThreadNameSpaceType::MOUNT
+                | ThreadNameSpaceType::HOST_NAME_AND_NIS_DOMAIN_NAME
+                | ThreadNameSpaceType::INTER_PROCESS_COMMUNICATION
+                | ThreadNameSpaceType::NETWORK
+                | ThreadNameSpaceType::PROCESS_ID
+                | ThreadNameSpaceType::CONTROL_GROUP,
             unshare_cgroupns,
             cgroup_procs,
             cgroup_fd,
