@@ -196,11 +196,14 @@ const HELPER_FD: usize = 4;
 /// own setup ([`finish_process`]).
 pub(super) fn setup_container<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
     join_cgroups(sys, plan)?;
-    if plan.unshare_cgroupns {
-        sys.unshare(UnshareFlags::NEWCGROUP).step("unshare cgroup namespace")?;
-    }
+    // the namespaces joined by path first, then the cgroup namespace is unshared: as in runc, a
+    // namespace made here then belongs to a joined user namespace (once those are supported), and
+    // the new cgroup namespace is rooted at the cgroup joined above
     for j in &plan.join {
         sys.setns(j.fd, j.nstype).step("setns")?;
+    }
+    if plan.unshare_cgroupns {
+        sys.unshare(UnshareFlags::NEWCGROUP).step("unshare cgroup namespace")?;
     }
     sys.umask(Mode::empty());
     if plan.clone_flags & UnshareFlags::NEWNET.bits() as u64 != 0 {

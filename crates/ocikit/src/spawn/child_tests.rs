@@ -52,8 +52,10 @@ fn cgroups_then_namespaces_then_rootfs_then_names() {
     assert_eq!(before_rootfs, [
         "open /nonexistent-ocikit/cg/cgroup.procs WRONLY|CLOEXEC 0",
         "write </nonexistent-ocikit/cg/cgroup.procs> 0",
-        "unshare NEWCGROUP",
+        // joined namespaces first (runc's order: a namespace made after them would belong to a
+        // joined user namespace), the cgroup namespace unshared once the cgroup is joined
         &format!("setns fd{ipc} InterProcessCommunication"),
+        "unshare NEWCGROUP",
         "umask 0",
         "loopback_up",
     ]);
@@ -97,6 +99,12 @@ fn a_failing_step_stops_the_ones_after_it() {
     assert_eq!(r, Err(("join cgroup", Errno::ENOSPC, Some("/nonexistent-ocikit/cg/cgroup.procs".into()))));
     assert_eq!(rec.calls().len(), 2, "nothing after the cgroup join: {:#?}", rec.calls());
     assert!(rec.still_open().is_empty(), "the cgroup.procs fd is closed on failure");
+
+    let plan2 = Plan::new(&spec(vec![ns("mount", None), ns("cgroup", None), ns("uts", Some("/proc/self/ns/uts"))]), &opts())
+        .unwrap();
+    let rec = Recorder::new().fail("setns", "", Errno::EPERM);
+    assert_eq!(setup_container(&rec, &plan2).map_err(owned), Err(("setns", Errno::EPERM, None)));
+    assert!(rec.only(&["unshare", "umask", "propagate"]).is_empty(), "{:#?}", rec.calls());
 
     let rec = Recorder::new().fail("propagate", "/", Errno::EINVAL);
     assert_eq!(setup_container(&rec, &plan).map_err(owned), Err(("set root propagation", Errno::EINVAL, None)));
