@@ -6,13 +6,14 @@
 
 use super::clone::{clone3, CloneArgs};
 use super::plan::Plan;
-use super::raw::{self, p, R};
+use super::raw::{p, R};
 use super::syscall::{Real, Syscall};
 use super::{rootfs, tty};
 use crate::sc;
 use crate::sys::consts::*;
 use crate::sys::{nr, Errno};
-use rustix::fs::{Mode, OFlags};
+use rustix::fd::{BorrowedFd, IntoRawFd, RawFd};
+use rustix::fs::{Gid, Mode, OFlags, Uid};
 use rustix::thread::UnshareFlags;
 use std::ffi::{c_void, CStr};
 
@@ -96,14 +97,26 @@ fn reset_signals() {
         if sig == SIGKILL || sig == SIGSTOP {
             continue;
         }
+        // rustix has no rt_sigaction (only in its `runtime` feature, meant for libc implementations)
         let _ = unsafe { sc!(nr::RT_SIGACTION, sig, &act as *const KSigaction, 0, 8) };
     }
 }
 
 pub fn set_sigmask(mask: u64) -> Result<u64, Errno> {
     let mut old = 0u64;
+    // rustix has no rt_sigprocmask (only in its `runtime` feature, as for rt_sigaction)
     unsafe { sc!(nr::RT_SIGPROCMASK, SIG_SETMASK, &mask as *const u64, &mut old as *mut u64, 8) }?;
     Ok(old)
+}
+
+fn er(e: rustix::io::Errno) -> Errno {
+    Errno(e.raw_os_error())
+}
+
+fn set_pdeathsig(sig: i32) -> Result<(), Fail> {
+    // SAFETY: the number only goes to prctl, which checks it; no handler is installed for it.
+    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(sig) };
+    rustix::process::set_parent_process_death_signal(Some(sig)).map_err(er).step("prctl(PR_SET_PDEATHSIG)")
 }
 
 fn write_file<S: Syscall>(sys: &S, path: &CStr, data: &[u8], step: &'static str) -> Result<(), Fail> {
@@ -131,33 +144,38 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
     // 0..4 is not overwritten, then lay out 0..2 = stdio, 3 = the report pipe of ocikit-exec (it
     // makes it close-on-exec itself), 4 = the sealed ocikit-exec memfd (close-on-exec).
     let sources = [stdio[0], stdio[1], stdio[2], plan.report_fd, plan.helper_fd];
-    let mut high = [0usize; 5];
+    let mut high = [0 as RawFd; 5];
     for i in 0..5 {
-        high[i] = unsafe { sc!(nr::FCNTL, sources[i], F_DUPFD_CLOEXEC, 5) }.step("dup stdio")?;
+        // a borrowed -1 would panic: refuse it the way the kernel would
+        let src = if sources[i] < 0 { Err(Errno::EBADF) } else { Ok(sources[i]) }.step("dup stdio")?;
+        // SAFETY: `src` is an open fd of the plan or the caller's stdio, alive for the call.
+        let dup = rustix::io::fcntl_dupfd_cloexec(unsafe { BorrowedFd::borrow_raw(src) }, 5);
+        high[i] = dup.map(IntoRawFd::into_raw_fd).map_err(er).step("dup stdio")?;
     }
     for (i, fd) in high.iter().enumerate() {
         let flags = if i == HELPER_FD { O_CLOEXEC } else { 0 };
+        // rustix's dup3 wants its target as an OwnedFd, which a free slot 0..4 is not
         unsafe { sc!(nr::DUP3, *fd, i, flags) }.step("dup3 stdio")?;
     }
+    // rustix has no close_range
     unsafe { sc!(nr::CLOSE_RANGE, 5, u32::MAX, 0) }.step("close_range")?;
 
+    let limit = |v: u64| if v == u64::MAX { None } else { Some(v) }; // RLIM_INFINITY
     for (res, lim) in &plan.rlimits {
-        unsafe { sc!(nr::PRLIMIT64, 0, *res, lim.as_ptr(), 0) }.step("setrlimit")?;
+        let new = rustix::process::Rlimit { current: limit(lim[0]), maximum: limit(lim[1]) };
+        rustix::process::prlimit(None, *res, new).map_err(er).step("setrlimit")?;
     }
-    unsafe { sc!(nr::SETGROUPS, plan.groups.len(), plan.groups.as_ptr()) }.step("setgroups")?;
-    unsafe { sc!(nr::SETRESGID, plan.gid, plan.gid, plan.gid) }.step("setresgid")?;
-    raw::prctl(PR_SET_KEEPCAPS, 1).step("prctl(PR_SET_KEEPCAPS)")?;
-    unsafe { sc!(nr::SETRESUID, plan.uid, plan.uid, plan.uid) }.step("setresuid")?;
+    rustix::thread::set_thread_groups(&plan.groups).map_err(er).step("setgroups")?;
+    let (uid, gid) = (Uid::from_raw_unchecked(plan.uid), Gid::from_raw_unchecked(plan.gid));
+    rustix::thread::set_thread_res_gid(gid, gid, gid).map_err(er).step("setresgid")?;
+    rustix::thread::set_keep_capabilities(true).map_err(er).step("prctl(PR_SET_KEEPCAPS)")?;
+    rustix::thread::set_thread_res_uid(uid, uid, uid).map_err(er).step("setresuid")?;
     if plan.uid != 0 {
         // setresuid cleared the effective set; raise it back to the permitted set so the bounding
         // set can be dropped (needs CAP_SETPCAP) before the final capset.
-        let hdr = crate::caps::CapUserHeader { version: LINUX_CAPABILITY_VERSION_3, pid: 0 };
-        let mut data = [crate::caps::CapUserData::default(); 2];
-        unsafe { sc!(nr::CAPGET, &hdr as *const _, data.as_mut_ptr()) }.step("capget")?;
-        for d in data.iter_mut() {
-            d.effective = d.permitted;
-        }
-        unsafe { sc!(nr::CAPSET, &hdr as *const _, data.as_ptr()) }.step("capset")?;
+        let mut sets = rustix::thread::capabilities(None).map_err(er).step("capget")?;
+        sets.effective = sets.permitted;
+        rustix::thread::set_capabilities(None, sets).map_err(er).step("capset")?;
     }
     if let Err(e) = plan.caps.apply() {
         let (step, errno) = match e {
@@ -168,9 +186,9 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
         };
         return Err(Fail { step, errno: Errno(errno), path: None });
     }
-    unsafe { sc!(nr::UMASK, plan.umask) }.step("umask")?;
+    rustix::process::umask(Mode::from_raw_mode(plan.umask));
     if plan.no_new_privs {
-        raw::prctl(PR_SET_NO_NEW_PRIVS, 1).step("prctl(PR_SET_NO_NEW_PRIVS)")?;
+        rustix::thread::set_no_new_privs(true).map_err(er).step("prctl(PR_SET_NO_NEW_PRIVS)")?;
     }
     Real.chdir(&plan.cwd).step_at("chdir to the working directory", &plan.cwd)?;
     if let Some(prog) = &plan.seccomp {
@@ -181,6 +199,7 @@ fn finish_process(plan: &Plan) -> Result<(), Fail> {
     set_sigmask(0).step("sigprocmask")?;
     // never the container's program directly: see super::exe
     let empty = c"";
+    // rustix has no execveat (only in its `runtime` feature, as for rt_sigaction)
     let r: R = unsafe {
         sc!(nr::EXECVEAT, HELPER_FD, p(empty), plan.helper_argv_ptrs.as_ptr(), plan.envp_ptrs.as_ptr(), AT_EMPTY_PATH)
     };
@@ -230,7 +249,7 @@ pub(super) fn setup_container<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fa
 fn run_child(plan: &Plan) -> Result<(), Fail> {
     reset_signals();
     if plan.pdeathsig != 0 {
-        raw::prctl(PR_SET_PDEATHSIG, plan.pdeathsig as usize).step("prctl(PR_SET_PDEATHSIG)")?;
+        set_pdeathsig(plan.pdeathsig)?;
     }
     setup_container(&Real, plan)?;
     finish_process(plan)
@@ -249,7 +268,7 @@ unsafe extern "C" fn exec_inner_entry(arg: *mut c_void) -> i32 {
     let ctx = &*(arg as *const Ctx);
     let plan = &*ctx.plan;
     if plan.pdeathsig != 0 {
-        if let Err(f) = raw::prctl(PR_SET_PDEATHSIG, plan.pdeathsig as usize).step("prctl(PR_SET_PDEATHSIG)") {
+        if let Err(f) = set_pdeathsig(plan.pdeathsig) {
             return record(ctx, f);
         }
     }

@@ -12,6 +12,8 @@ use crate::caps;
 use crate::seccomp::Program;
 use crate::spec::Spec;
 use crate::sys::SysError;
+use rustix::fs::Gid;
+use rustix::process::Resource;
 use rustix::thread::{LinkNameSpaceType, ThreadNameSpaceType};
 use std::ffi::{c_char, CString};
 
@@ -58,9 +60,10 @@ pub struct Plan {
     pub winsize: [u16; 4],
     pub uid: u32,
     pub gid: u32,
-    pub groups: Vec<u32>,
+    pub groups: Vec<Gid>,
     pub umask: u32,
-    pub rlimits: Vec<(u32, [u64; 2])>,
+    /// [soft, hard], `u64::MAX` for unlimited.
+    pub rlimits: Vec<(Resource, [u64; 2])>,
     pub caps: caps::Prepared,
     pub no_new_privs: bool,
     pub seccomp: Option<Program>,
@@ -119,7 +122,7 @@ impl Plan {
             winsize: [rows, cols, 0, 0],
             uid: p.uid,
             gid: p.gid,
-            groups: p.additional_gids.clone(),
+            groups: p.additional_gids.iter().map(|g| Gid::from_raw_unchecked(*g)).collect(),
             umask: p.umask.unwrap_or(0o022),
             rlimits,
             caps,

@@ -48,14 +48,14 @@ fn rlimit_resource(name: &str) -> Option<Resource> {
 }
 
 /// `process.rlimits` as (resource, [soft, hard]), never above the caller's own hard limit.
-pub fn rlimits(p: &Process) -> Result<Vec<(u32, [u64; 2])>, SysError> {
+pub fn rlimits(p: &Process) -> Result<Vec<(Resource, [u64; 2])>, SysError> {
     let mut out = Vec::new();
     for r in &p.rlimits {
         let res = rlimit_resource(&r.kind).ok_or_else(|| SysError::invalid("spec", &format!("unknown rlimit {}", r.kind)))?;
         // None is RLIM_INFINITY
         let cur_hard = rustix::process::getrlimit(res).maximum.unwrap_or(u64::MAX);
         let hard = r.hard.min(cur_hard);
-        out.push((res as u32, [r.soft.min(hard), hard]));
+        out.push((res, [r.soft.min(hard), hard]));
     }
     Ok(out)
 }
@@ -120,7 +120,7 @@ mod tests {
         let own = rustix::process::getrlimit(Resource::Nofile).maximum.unwrap_or(u64::MAX);
         let rl = |kind: &str, soft, hard| Rlimit { kind: kind.into(), soft, hard };
         let p = Process { rlimits: vec![rl("RLIMIT_NOFILE", u64::MAX, u64::MAX), rl("RLIMIT_CORE", 5, 1)], ..Process::default() };
-        assert_eq!(rlimits(&p).unwrap(), [(7, [own, own]), (4, [1, 1])]);
+        assert_eq!(rlimits(&p).unwrap(), [(Resource::Nofile, [own, own]), (Resource::Core, [1, 1])]);
         let p = Process { rlimits: vec![rl("RLIMIT_BOGUS", 1, 1)], ..Process::default() };
         assert_eq!(rlimits(&p).unwrap_err().message.as_deref(), Some("unknown rlimit RLIMIT_BOGUS"));
     }
