@@ -4,8 +4,8 @@
 //! execs; the parent reads the report once `clone3` returns, which with `CLONE_VFORK` is after the
 //! child's exec or exit), so no pipe is needed to carry it.
 
-use super::clone::{clone3, CloneArgs};
 use super::plan::Plan;
+pub use super::child_exec::exec_entry;
 use super::raw::{p, R};
 use super::syscall::{Real, Syscall};
 use super::{rootfs, tty};
@@ -68,7 +68,7 @@ pub struct Ctx {
     pub stack2_size: u64,
 }
 
-fn record(ctx: &Ctx, f: Fail) -> i32 {
+pub(super) fn record(ctx: &Ctx, f: Fail) -> i32 {
     // SAFETY: the parent is suspended (CLONE_VFORK) and reads the report only after we exit.
     unsafe {
         let r = &mut *ctx.report;
@@ -91,7 +91,7 @@ struct KSigaction {
 
 /// Every handler back to the default (Node's handlers would run in this shared address space, and
 /// ignored signals such as SIGPIPE would survive exec). The mask stays blocked until exec.
-fn reset_signals() {
+pub(super) fn reset_signals() {
     let act = KSigaction { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0 };
     for sig in 1..=NSIG {
         if sig == SIGKILL || sig == SIGSTOP {
@@ -113,7 +113,7 @@ fn er(e: rustix::io::Errno) -> Errno {
     Errno(e.raw_os_error())
 }
 
-fn set_pdeathsig(sig: i32) -> Result<(), Fail> {
+pub(super) fn set_pdeathsig(sig: i32) -> Result<(), Fail> {
     // SAFETY: the number only goes to prctl, which checks it; no handler is installed for it.
     let sig = unsafe { rustix::process::Signal::from_raw_unchecked(sig) };
     rustix::process::set_parent_process_death_signal(Some(sig)).map_err(er).step("prctl(PR_SET_PDEATHSIG)")
@@ -126,7 +126,7 @@ fn write_file<S: Syscall>(sys: &S, path: &CStr, data: &[u8], step: &'static str)
     r.step_at(step, path).map(|_| ())
 }
 
-fn join_cgroups<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
+pub(super) fn join_cgroups<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
     for procs in &plan.cgroup_procs {
         write_file(sys, procs, b"0", "join cgroup")?;
     }
@@ -134,7 +134,7 @@ fn join_cgroups<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
 }
 
 /// The part shared by run and exec: terminal/stdio, fds, user, capabilities, limits, seccomp, exec.
-fn finish_process(plan: &Plan) -> Result<(), Fail> {
+pub(super) fn finish_process(plan: &Plan) -> Result<(), Fail> {
     let mut stdio = plan.stdio;
     if let Some(sock) = plan.console_socket {
         let slave = tty::open_in_child(sock, &plan.winsize)?;
@@ -261,66 +261,6 @@ pub unsafe extern "C" fn run_entry(arg: *mut c_void) -> i32 {
     match run_child(&*ctx.plan) {
         Ok(()) => 0,
         Err(f) => record(ctx, f),
-    }
-}
-
-unsafe extern "C" fn exec_inner_entry(arg: *mut c_void) -> i32 {
-    let ctx = &*(arg as *const Ctx);
-    let plan = &*ctx.plan;
-    if plan.pdeathsig != 0 {
-        if let Err(f) = set_pdeathsig(plan.pdeathsig) {
-            return record(ctx, f);
-        }
-    }
-    match finish_process(plan) {
-        Ok(()) => 0,
-        Err(f) => record(ctx, f),
-    }
-}
-
-/// An exec helper's way into the container: its cgroups (v1), then all namespaces of its init.
-pub(super) fn join_container<S: Syscall>(sys: &S, plan: &Plan) -> Result<(), Fail> {
-    join_cgroups(sys, plan)?;
-    // never a borrowed -1 (that would panic): a plan without a pidfd is no exec
-    let pidfd = plan.exec_pidfd.ok_or(Errno::EBADF).step("setns into the container")?;
-    sys.setns_pidfd(pidfd, plan.exec_nsflags).step("setns into the container")
-}
-
-fn exec_outer(ctx: &Ctx) -> Result<(), Fail> {
-    let plan = unsafe { &*ctx.plan };
-    reset_signals();
-    join_container(&Real, plan)?;
-    let report = unsafe { &mut *ctx.report };
-    let mut args = CloneArgs {
-        flags: CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_PIDFD,
-        pidfd: &mut report.pidfd as *mut i32 as u64,
-        stack: ctx.stack2,
-        stack_size: ctx.stack2_size,
-        ..CloneArgs::default()
-    };
-    if let Some(fd) = plan.cgroup_fd {
-        args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = fd as u64;
-    }
-    let pid = unsafe { clone3(&mut args, exec_inner_entry, ctx as *const Ctx as *mut c_void) }.step("clone3 (exec)")?;
-    report.pid = pid as i32;
-    Ok(())
-}
-
-/// Entry of the helper that joins the container's namespaces (sharing the parent's fd table) and
-/// starts the exec'd process as a sibling (`CLONE_PARENT`), so that it lands in the container's pid
-/// namespace and its parent is the Node process.
-pub unsafe extern "C" fn exec_entry(arg: *mut c_void) -> i32 {
-    let ctx = &*(arg as *const Ctx);
-    match exec_outer(ctx) {
-        Ok(()) => 0,
-        Err(f) => {
-            if (*ctx.report).failed {
-                127 // the inner child already recorded its failure
-            } else {
-                record(ctx, f)
-            }
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! recording double.
 
 use super::*;
+use crate::spawn::child_exec::join_container;
 use crate::spawn::plan::Options;
 use crate::spawn::syscall_test::Recorder;
 use crate::spec::{Namespace, Process, Spec};

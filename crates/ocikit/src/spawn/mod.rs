@@ -7,6 +7,7 @@
 //! ```
 
 pub mod child;
+pub mod child_exec;
 pub mod clone;
 pub mod exe;
 pub mod loopback;

@@ -22,9 +22,6 @@ pub fn close(fd: usize) {
 pub fn ioctl(fd: usize, req: usize, arg: usize) -> R {
     unsafe { sc!(nr::IOCTL, fd, req, arg) }
 }
-pub fn prctl(op: usize, a: usize) -> R {
-    unsafe { sc!(nr::PRCTL, op, a, 0, 0, 0) }
-}
 /// Writes the decimal digits of `n` after `prefix` into `buf` with a trailing NUL; returns the CStr.
 pub fn fmt_num<'a>(buf: &'a mut [u8; 64], prefix: &[u8], n: usize) -> &'a CStr {
     let mut digits = [0u8; 20];
