@@ -17,6 +17,7 @@ import { monitorPath, native } from './addon.js';
 import { callNative } from './call.js';
 import { selfIdentity } from '../util/process-identity.js';
 import type { Cgroup } from './cgroup.js';
+import { waitForFile } from './exit-wait.js';
 
 const log = logger('native');
 
@@ -174,13 +175,8 @@ export interface StopDetachedOptions {
   cgroup?: Cgroup;
 }
 
-async function waitExit(stateDir: string, ms: number): Promise<DetachedExit | undefined> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const e = await readDetachedExit(stateDir);
-    if (e || Date.now() >= end) return e;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function waitExit(stateDir: string, ms: number): Promise<DetachedExit | undefined> {
+  return waitForFile(stateDir, 'exit.json', () => readDetachedExit(stateDir), ms);
 }
 
 /**
