@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ALL_CAPABILITIES } from './capabilities.js';
+import { hostFact } from '../util/host-fact.js';
 
 /** The names of the capabilities set in the hex mask `hex` (`CapBnd:` format). */
 export function capabilitiesOfMask(hex: string): string[] {
@@ -14,8 +15,18 @@ export function capabilitiesOfMask(hex: string): string[] {
   return ALL_CAPABILITIES.filter((_c, i) => ((mask >> BigInt(i)) & 1n) === 1n);
 }
 
-/** This process's bounding set, or `undefined` when `/proc` does not tell. */
+const selfBoundingSet = hostFact(() => readBoundingSet('/proc/self/status'));
+
+/**
+ * This process's bounding set, or `undefined` when `/proc` does not tell. The default file is
+ * read at most once a second (it can only shrink; see {@link hostFact}).
+ */
 export function hostBoundingSet(statusFile = '/proc/self/status'): string[] | undefined {
+  if (statusFile !== '/proc/self/status') return readBoundingSet(statusFile);
+  return selfBoundingSet()?.slice();
+}
+
+function readBoundingSet(statusFile: string): string[] | undefined {
   try {
     const hex = /^CapBnd:\s*([0-9a-fA-F]+)$/m.exec(readFileSync(statusFile, 'utf8'))?.[1];
     return hex === undefined ? undefined : capabilitiesOfMask(hex);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { hostFact } from '../util/host-fact.js';
 import { readFileSync } from 'node:fs';
 import { ContainerError } from '../errors.js';
 import type { RuntimeRlimit } from '../oci/runtime-spec.js';
@@ -59,9 +60,11 @@ export function parseProcLimits(text: string): ProcessLimit[] {
   return out;
 }
 
-/** The calling process's limits. */
+const cachedLimits = hostFact(() => parseProcLimits(readFileSync('/proc/self/limits', 'utf8')));
+
+/** The calling process's limits (read at most once a second; see {@link hostFact}). */
 export function callerLimits(): ProcessLimit[] {
-  return parseProcLimits(readFileSync('/proc/self/limits', 'utf8'));
+  return cachedLimits().map((l) => ({ ...l }));
 }
 
 function toSpec(l: ProcessLimit, asked: boolean): RuntimeRlimit | undefined {
