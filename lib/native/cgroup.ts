@@ -9,6 +9,16 @@ import { constants } from 'node:os';
 import type { LinuxResources } from '../oci/runtime-spec.js';
 import { native, type NativeCgroupStats } from './addon.js';
 import { callNative, callNativeAsync } from './call.js';
+import { limiter } from '../util/limit.js';
+
+/**
+ * Freeze, thaw, kill and remove make the kernel do work in the libuv pool thread that calls them
+ * (and some wait there until the cgroup is frozen or empty). Fifty at once kept every core busy and
+ * starved the JS thread (its schedstat showed run-queue wait, not JS work, in the long gaps); one
+ * at a time does not, and is no slower in wall time. A call that takes longer than 20 ms (a cgroup
+ * draining for seconds) lets the next one start, so none waits behind a slow one.
+ */
+const heavy = limiter(1, 20);
 
 /** Counters of a cgroup (bytes, nanoseconds, tasks); null where unlimited or not reported. */
 export type CgroupStats = NativeCgroupStats;
@@ -60,11 +70,11 @@ export class Cgroup {
 
   /** Stops every process (v1 freezer / v2 cgroup.freeze); resolves once frozen (off the JS thread). */
   async freeze(options: { signal?: AbortSignal } = {}): Promise<void> {
-    await callNativeAsync(() => native().cgroupFreeze([...this.paths], options.signal), options.signal);
+    await heavy(() => callNativeAsync(() => native().cgroupFreeze([...this.paths], options.signal), options.signal), options.signal);
   }
 
   async thaw(options: { signal?: AbortSignal } = {}): Promise<void> {
-    await callNativeAsync(() => native().cgroupThaw([...this.paths], options.signal), options.signal);
+    await heavy(() => callNativeAsync(() => native().cgroupThaw([...this.paths], options.signal), options.signal), options.signal);
   }
 
   stats(): CgroupStats {
@@ -82,7 +92,7 @@ export class Cgroup {
    */
   async killAll(signal: NodeJS.Signals | number = 'SIGKILL', options: { signal?: AbortSignal } = {}): Promise<void> {
     const n = signalNumber(signal);
-    await callNativeAsync(() => native().cgroupKillAll([...this.paths], n, options.signal), options.signal);
+    await heavy(() => callNativeAsync(() => native().cgroupKillAll([...this.paths], n, options.signal), options.signal), options.signal);
   }
 
   /** Pids of the processes in it (host pid namespace). */
@@ -96,6 +106,6 @@ export class Cgroup {
    */
   async remove(options: { signal?: AbortSignal } = {}): Promise<void> {
     const levels = this.name && !this.name.startsWith('/') ? this.name.split('/').filter(Boolean).length - 1 : 0;
-    await callNativeAsync(() => native().cgroupRemove([...this.paths], levels, options.signal), options.signal);
+    await heavy(() => callNativeAsync(() => native().cgroupRemove([...this.paths], levels, options.signal), options.signal), options.signal);
   }
 }
