@@ -20,3 +20,11 @@ export function storageRoot(): string {
   const dataHome = xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'share');
   return join(dataHome, 'ocikit');
 }
+
+/**
+ * The storage root an operation works on: `root` made absolute when given,
+ * else {@link storageRoot}.
+ */
+export function resolveRoot(root?: string): string {
+  return root !== undefined && root !== '' ? resolve(root) : storageRoot();
+}

@@ -10,6 +10,9 @@ import { existsSync } from 'node:fs';
 import { ContainerError, ImageError, OcikitError } from '../errors.js';
 import { Image } from '../image/image.js';
 import { adoptProcess } from '../native/adopt.js';
+import { logger } from '../log.js';
+import type { StoreOptions } from '../image/options.js';
+import { storageFor, type Storage } from '../storage.js';
 import { Cgroup } from '../native/cgroup.js';
 import type { ContainerProcess } from '../native/runtime.js';
 import { collectExec, execSpec, startExec, type ExecOptions, type ExecProcess, type ExecResult } from './exec.js';
@@ -22,9 +25,8 @@ import { readRun, type RunRecord } from './runtime-record.js';
 import { releaseHeld } from './held.js';
 import { restartDetached } from './restart.js';
 import { createOnDisk, destroy } from './setup.js';
-import { launch, localRuns } from './start.js';
+import { launch } from './start.js';
 import type { ContainerState } from './state.js';
-import { ContainerStore } from './store.js';
 import { withLock } from '../util/lock.js';
 import { abortErrorOf } from '../util/abortable.js';
 import { attachedView, type AttachOptions } from './attach.js';
@@ -43,7 +45,7 @@ import { containerPorts, type PortMapping } from './port.js';
 import type { Change } from '../layer/changes.js';
 
 /** Options of {@link Container.create} and {@link Container.run}. */
-export interface RunOptions extends ContainerOptions {
+export interface RunOptions extends ContainerOptions, StoreOptions {
   /** Start under a monitor that outlives this process, logging to file (`-d`). Default false: attached. */
   detach?: boolean;
 }
@@ -77,7 +79,7 @@ export interface ContainerRemoveOptions {
 }
 
 /** Options of {@link Container.list}. */
-export interface ContainerListOptions {
+export interface ContainerListOptions extends StoreOptions {
   /** Include containers that do not run (`-a`). */
   all?: boolean;
 }
@@ -90,24 +92,14 @@ export interface AttachedStreams {
   stdin: Writable | null;
 }
 
-const stores = new Map<string, ContainerStore>();
-function store(): ContainerStore {
-  const s = new ContainerStore();
-  const cached = stores.get(s.dir);
-  if (cached) return cached;
-  stores.set(s.dir, s);
-  return s;
-}
+const log = logger('container');
 
 function notRunning(id: string): ContainerError {
   return new ContainerError('ERR_CONTAINER_NOT_RUNNING', `container ${id} is not running`);
 }
 
-/** Adopted PID 1s of containers this process did not start, by container id and pid. */
-const adopted = new Map<string, ContainerProcess>();
-
 /**
- * A container on this storage root.
+ * A container of a storage root.
  *
  * ```ts
  * await using c = await Container.run('busybox', { cmd: ['echo', 'hi'] });
@@ -120,8 +112,11 @@ export class Container {
   readonly id: string;
   /** Unique name (without a leading `/`). */
   readonly name: string;
+  /** The storage root it lives in, with this process's runs there. */
+  readonly #storage: Storage;
 
-  private constructor(state: ContainerState) {
+  private constructor(storage: Storage, state: ContainerState) {
+    this.#storage = storage;
     this.id = state.id;
     this.name = state.name;
   }
@@ -129,29 +124,36 @@ export class Container {
   /**
    * Creates a container from an image (pulled when not in the store), like `docker create`.
    *
-   * @throws ContainerError `ERR_INVALID_OPTION` when `image` is neither a reference nor an {@link Image}.
+   * The image, the container and its volumes all live in storage root `options.root`.
+   *
+   * @throws ContainerError `ERR_INVALID_OPTION` when `image` is neither a reference nor an {@link Image},
+   *   or is an {@link Image} of another storage root.
    * @throws RootRequiredError `ERR_ROOT_REQUIRED` when not run as root.
    */
   static async create(image: string | Image, options: RunOptions = {}): Promise<Container> {
     checkCreateArgs(image, options);
     requireRoot('container create');
-    const st = store();
-    await collectGarbage(st).catch(() => undefined); // a corrupt record elsewhere must not block this one
+    const { root: _root, ...recorded } = options; // the record lives in its root: it does not name it
+    const storage = storageFor(options.root);
+    await collectGarbage(storage.containers).catch(() => undefined); // a corrupt record elsewhere must not block this one
     let img: Image;
     let ref: string;
     if (typeof image === 'string') {
       ref = image;
       try {
-        img = await Image.get(image);
+        img = await Image.get(image, { root: storage.root });
       } catch (err) {
         if (!(err instanceof ImageError && err.code === 'ERR_IMAGE_NOT_FOUND')) throw err;
-        img = await Image.pull(image, options.platform !== undefined ? { platform: options.platform } : {});
+        img = await Image.pull(image, { root: storage.root, ...(options.platform !== undefined ? { platform: options.platform } : {}) });
       }
     } else {
       img = image;
+      if (storageFor(image.store.root) !== storage) {
+        throw new ContainerError('ERR_INVALID_OPTION', `image ${image.id} is in storage root ${image.store.root}, not in ${storage.root}`);
+      }
       ref = (await image.references())[0] ?? image.id;
     }
-    return new Container(await createOnDisk(st, img, ref, options));
+    return new Container(storage, await createOnDisk(storage.containers, img, ref, recorded));
   }
 
   /** Creates and starts a container, like `docker run` (`rm`: removed once it exits). */
@@ -160,32 +162,34 @@ export class Container {
     try {
       await c.start();
     } catch (err) {
-      await c.remove({ force: true, volumes: true }).catch(() => undefined);
+      await c.remove({ force: true, volumes: true }).catch((e: unknown) => log('cannot remove %s after its failed start: %s', c.id, String(e)));
       throw err;
     }
     return c;
   }
 
   /** The container with this id, name or unique id prefix. @throws ContainerError `ERR_CONTAINER_NOT_FOUND`. */
-  static async get(ref: string): Promise<Container> {
-    const st = store();
-    await collectGarbage(st).catch(() => undefined); // a corrupt record elsewhere must not block this one
-    return new Container(await st.find(ref));
+  static async get(ref: string, options: StoreOptions = {}): Promise<Container> {
+    const storage = storageFor(options.root);
+    await collectGarbage(storage.containers).catch(() => undefined); // a corrupt record elsewhere must not block this one
+    return new Container(storage, await storage.containers.find(ref));
   }
 
-  /** Containers of this storage root (running ones unless `all`), oldest first, seen from any process. */
+  /** Containers of the storage root (running ones unless `all`), oldest first, seen from any process. */
   static async list(options: ContainerListOptions = {}): Promise<Container[]> {
-    const states = await collectGarbage(store());
-    return states.filter((s) => options.all === true || isActive(s)).map((s) => new Container(s));
+    const storage = storageFor(options.root);
+    const states = await collectGarbage(storage.containers);
+    return states.filter((s) => options.all === true || isActive(s)).map((s) => new Container(storage, s));
   }
 
   get #dir(): string {
-    return store().containerDir(this.id);
+    return this.#storage.containers.containerDir(this.id);
   }
 
   /** The recorded state, reconciled with reality. */
   async #state(): Promise<ContainerState> {
-    const seen = await observe(store(), await store().get(this.id));
+    const st = this.#storage.containers;
+    const seen = await observe(st, await st.get(this.id));
     if (seen.removed) throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `no such container: ${this.id}`);
     return seen.state;
   }
@@ -204,7 +208,8 @@ export class Container {
   }
 
   async #start(options: { detach?: boolean }): Promise<void> {
-    const st = store();
+    const st = this.#storage.containers;
+    const { localRuns } = this.#storage;
     const state = await this.#state();
     if (isActive(state)) return;
     await releaseHeld(this.#dir, true); // what a start killed midway left (we hold the start lock)
@@ -212,7 +217,7 @@ export class Container {
     const id = this.id;
     let markRunning!: () => void;
     const running = new Promise<void>((r) => (markRunning = r));
-    const { run, local } = await launch(this.#dir, state, detach, async (status) => {
+    const { run, local } = await launch(st.root, this.#dir, state, detach, async (status) => {
       await running; // the exit is recorded after the start, however quick the process
       try {
         await recordExit(st, id, { exitCode: exitCodeOf(status), oomKilled: status.oomKilled });
@@ -233,6 +238,7 @@ export class Container {
 
   /** Waits until the container exits (`docker wait`). */
   async wait(): Promise<WaitResult> {
+    const { localRuns, containers: st } = this.#storage;
     const local = localRuns.get(this.id);
     if (local) {
       const status = await local.done;
@@ -241,7 +247,7 @@ export class Container {
     for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
       let seen;
       try {
-        seen = await observe(store(), await store().get(this.id));
+        seen = await observe(st, await st.get(this.id));
       } catch (err) {
         if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `container ${this.id} was removed before its exit was seen`);
         throw err;
@@ -259,7 +265,7 @@ export class Container {
     const state = await this.#state();
     if (!isActive(state)) return;
     const timeoutMs = (options.timeout ?? state.config.merged.stopTimeout) * 1000;
-    await stopRun(store(), state, await this.#run(), state.config.merged.stopSignal, timeoutMs);
+    await stopRun(this.#storage.containers, state, await this.#run(), state.config.merged.stopSignal, timeoutMs);
   }
 
   /**
@@ -271,7 +277,7 @@ export class Container {
     signalName(signal); // a bad signal is refused whether or not it runs
     const state = await this.#state();
     if (!isActive(state)) throw notRunning(this.id);
-    killRun(state, await this.#run(), signal);
+    killRun(this.#storage.containers, state, await this.#run(), signal);
   }
 
   /**
@@ -289,7 +295,7 @@ export class Container {
   async pause(): Promise<void> {
     const state = await this.#state();
     if (state.status === 'paused' && state.freezeHolders !== undefined) {
-      await store().update(this.id, (s) => {
+      await this.#storage.containers.update(this.id, (s) => {
         const { freezeHolders: _h, ...rest } = s;
         return s.status === 'paused' ? rest : s;
       });
@@ -297,7 +303,7 @@ export class Container {
     }
     if (state.status !== 'running') throw notRunning(this.id);
     await Cgroup.fromPaths((await this.#run()).cgroupPaths).freeze();
-    await store().update(this.id, (s) => (s.status === 'running' ? { ...s, status: 'paused' } : s));
+    await this.#storage.containers.update(this.id, (s) => (s.status === 'running' ? { ...s, status: 'paused' } : s));
   }
 
   /** Thaws a paused container (`docker unpause`), also one frozen for a copy or commit. */
@@ -305,7 +311,7 @@ export class Container {
     const state = await this.#state();
     if (state.status !== 'paused') throw new ContainerError('ERR_CONTAINER_NOT_PAUSED', `container ${this.id} is not paused`);
     await Cgroup.fromPaths((await this.#run()).cgroupPaths).thaw();
-    await store().update(this.id, (s) => {
+    await this.#storage.containers.update(this.id, (s) => {
       const { freezeHolders: _h, ...rest } = s;
       return s.status === 'paused' ? { ...rest, status: 'running' } : s;
     });
@@ -326,6 +332,7 @@ export class Container {
   }
 
   async #remove(options: ContainerRemoveOptions): Promise<void> {
+    const st = this.#storage.containers;
     let state: ContainerState;
     try {
       state = await this.#state();
@@ -337,18 +344,18 @@ export class Container {
       if (options.force !== true) {
         throw new ContainerError('ERR_CONTAINER_RUNNING', `container ${this.id} is running: stop it first, or remove it with force`);
       }
-      await stopRun(store(), state, await this.#run(), 'SIGKILL', 0);
+      await stopRun(st, state, await this.#run(), 'SIGKILL', 0);
     }
-    await localRuns.get(this.id)?.done;
-    await waitInactive(store(), this.id);
+    await this.#storage.localRuns.get(this.id)?.done;
+    await waitInactive(st, this.id);
     try {
-      state = await store().get(this.id);
+      state = await st.get(this.id);
     } catch (err) {
       if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') return;
       throw err;
     }
-    adopted.delete(this.id);
-    await destroy(store(), state, options.volumes === true || autoRemove(state));
+    this.#storage.adopted.delete(this.id);
+    await destroy(st, state, options.volumes === true || autoRemove(state));
   }
 
   /**
@@ -367,7 +374,7 @@ export class Container {
 
   #running = async (): Promise<boolean> => {
     try {
-      return isActive(await this.#state()) || localRuns.has(this.id);
+      return isActive(await this.#state()) || this.#storage.localRuns.has(this.id);
     } catch {
       return false;
     }
@@ -378,10 +385,27 @@ export class Container {
    * that end (and stop passing input) when it aborts, while the container runs on.
    */
   attach(options: AttachOptions = {}): AttachedStreams {
-    const local = localRuns.get(this.id);
+    const local = this.#storage.localRuns.get(this.id);
     if (!local) throw new ContainerError('ERR_NOT_ATTACHED', `container ${this.id} was not started attached by this process`);
     const streams = { stdout: local.stdout, stderr: local.stderr, stdin: local.stdin };
     return options.signal !== undefined ? attachedView(streams, options.signal) : streams;
+  }
+
+  /**
+   * Sets the terminal size of a container this process started attached with `tty`, as a
+   * terminal's window change does (`docker container resize`).
+   *
+   * @throws ContainerError `ERR_NOT_ATTACHED` when this process did not start it attached,
+   *   `ERR_NO_TTY` when it has no terminal, `ERR_INVALID_OPTION` for a size that is not a positive integer.
+   */
+  resize(rows: number, cols: number): void {
+    if (![rows, cols].every((n) => Number.isInteger(n) && n > 0 && n <= 0xffff)) {
+      throw new ContainerError('ERR_INVALID_OPTION', `invalid terminal size ${rows}x${cols}: rows and columns are integers from 1 to 65535`);
+    }
+    const local = this.#storage.localRuns.get(this.id);
+    if (!local) throw new ContainerError('ERR_NOT_ATTACHED', `container ${this.id} was not started attached by this process`);
+    if (local.proc.ptyMaster === null) throw new ContainerError('ERR_NO_TTY', `container ${this.id} has no terminal`);
+    local.proc.resize(rows, cols);
   }
 
   /** Output of an attached container (see {@link Container.attach}). */
@@ -415,6 +439,7 @@ export class Container {
   }
 
   async #init(): Promise<ContainerProcess> {
+    const { localRuns, adopted } = this.#storage;
     const local = localRuns.get(this.id);
     if (local) return local.proc;
     const run = await this.#run();
@@ -457,7 +482,7 @@ export class Container {
   async #frozen<T>(pause: boolean, fn: (state: ContainerState) => Promise<T>): Promise<T> {
     const state = await this.#state();
     if (!pause || state.status !== 'running') return fn(state);
-    const release = await holdFrozen(store(), this.id, (await this.#run()).cgroupPaths);
+    const release = await holdFrozen(this.#storage.containers, this.id, (await this.#run()).cgroupPaths);
     try {
       return await fn(state);
     } finally {
@@ -487,7 +512,7 @@ export class Container {
   async copyFrom(path: string, options: CopyFromOptions & { pause?: boolean } = {}): Promise<Readable> {
     const state = await this.#state();
     if (options.pause === false || state.status !== 'running') return (await copyFromContainer(state, path, options)).tar;
-    const release = await holdFrozen(store(), this.id, (await this.#run()).cgroupPaths);
+    const release = await holdFrozen(this.#storage.containers, this.id, (await this.#run()).cgroupPaths);
     try {
       return thawingStream((await copyFromContainer(state, path, options)).tar, release, options.idleTimeoutMs ?? COPY_IDLE_TIMEOUT_MS);
     } catch (err) {
@@ -508,7 +533,7 @@ export class Container {
 
   /** A new image from its changes (`docker commit`); a running container is paused meanwhile unless `pause: false`. */
   async commit(options: CommitOptions = {}): Promise<Image> {
-    return this.#frozen(options.pause !== false, (state) => commitContainer(undefined, state, options));
+    return this.#frozen(options.pause !== false, (state) => commitContainer(this.#storage.root, state, options));
   }
 
   /** Published ports (`docker port`): none, as containers run with network `none` or `host`. */

@@ -15,9 +15,9 @@ import { liveness } from '../util/process-identity.js';
 import { readRun, type RunRecord } from './runtime-record.js';
 import { hasDeadHolder, healFreeze } from './freeze.js';
 import { destroy, releaseRun } from './setup.js';
-import { localRuns } from './start.js';
 import type { ContainerState } from './state.js';
 import type { ContainerStore } from './store.js';
+import { storageFor } from '../storage.js';
 
 const log = logger('container');
 
@@ -95,7 +95,7 @@ export async function observe(store: ContainerStore, recorded: ContainerState): 
   }
   const same = { state, removed: false };
   const gone = async (r: Promise<Observed | undefined>): Promise<Observed> => (await r) ?? { state, removed: true };
-  if (localRuns.has(state.id)) return same;
+  if (storageFor(store.root).localRuns.has(state.id)) return same;
   const dir = store.containerDir(state.id);
   if (!isActive(state)) {
     if (state.disposable && ownerLiveness(await readRun(dir), state) === 'dead') {

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { ContainerError, VolumeError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { releaseHeld } from './held.js';
-import { storageRoot } from '../paths.js';
-import { createSnapshotter, mountOverlayAsync, unmount } from '../snapshot/index.js';
-import type { Snapshotter, SnapshotLayer } from '../snapshot/types.js';
+import { mountOverlayAsync, unmount } from '../snapshot/index.js';
+import type { SnapshotLayer } from '../snapshot/types.js';
+import { storageFor } from '../storage.js';
 import { acquireVolume, releaseVolume } from '../volume/in-use.js';
 import { ANONYMOUS_VOLUME_LABEL, Volume } from '../volume/volume.js';
 import type { ResolvedMount } from './mounts.js';
@@ -28,19 +28,6 @@ import { buildSpec } from './spec-builder.js';
 import type { ContainerState, MountRecord } from './state.js';
 import { STATE_VERSION } from './state.js';
 import type { ContainerStore } from './store.js';
-
-let snapshotters = new Map<string, Snapshotter>();
-
-/** The snapshotter of the current storage root. */
-export function snapshotter(): Snapshotter {
-  const root = storageRoot();
-  let s = snapshotters.get(root);
-  if (!s) {
-    s = createSnapshotter(root);
-    snapshotters = new Map(snapshotters).set(root, s);
-  }
-  return s;
-}
 
 /** The layers of `image` as the snapshotter wants them. */
 export function imageLayers(image: Image): SnapshotLayer[] {
@@ -99,7 +86,7 @@ export async function createOnDisk(store: ContainerStore, image: Image, ref: str
     resolvedUser: { uid: 0, gid: 0, additionalGids: [] },
     mounts: resolvedMounts(probe),
   });
-  const snap = snapshotter();
+  const snap = storageFor(store.root).snapshotter;
   const dir = store.containerDir(id);
   let state = await store.create({
     version: STATE_VERSION,
@@ -130,9 +117,9 @@ export async function createOnDisk(store: ContainerStore, image: Image, ref: str
         acquired.push(r);
         continue;
       }
-      const vol = await Volume.create(r.volume, r.anonymous === true ? { labels: { [ANONYMOUS_VOLUME_LABEL]: '' } } : {});
+      const vol = await Volume.create(r.volume, r.anonymous === true ? { root: store.root, labels: { [ANONYMOUS_VOLUME_LABEL]: '' } } : { root: store.root });
       const rec: MountRecord = { ...r, volume: vol.name };
-      rec.hostPath = await acquireVolume(vol.name, id);
+      rec.hostPath = await acquireVolume(store.root, vol.name, id);
       acquired.push(rec);
     }
     crashPoint('create:volumes');
@@ -180,13 +167,13 @@ export async function destroy(store: ContainerStore, state: ContainerState, remo
   // whatever a start killed midway left, also under a state that says Created or Exited
   await releaseHeld(dir, true);
   await removeRun(dir);
-  await snapshotter().remove(state.id);
+  await storageFor(store.root).snapshotter.remove(state.id);
   for (const m of state.mounts) {
     if (m.volume === undefined) continue;
-    await releaseVolume(m.volume, state.id);
+    await releaseVolume(store.root, m.volume, state.id);
     if (removeAnonymous && m.anonymous) {
       try {
-        await Volume.remove(m.volume);
+        await Volume.remove(m.volume, { root: store.root });
       } catch (err) {
         if (!(err instanceof VolumeError)) throw err; // in use by another container, or gone: kept
       }

@@ -39,11 +39,8 @@ export interface LocalRun {
   done: Promise<ExitStatus>;
 }
 
-/** Containers spawned by this process, by id. */
-export const localRuns = new Map<string, LocalRun>();
-
 /** Builds the runtime spec of `state` with its rootfs mounted. */
-async function specFor(dir: string, state: ContainerState): Promise<RuntimeSpec> {
+async function specFor(root: string, dir: string, state: ContainerState): Promise<RuntimeSpec> {
   const imageConfig = await readImageConfig(dir);
   if (imageConfig === undefined) throw new ContainerError('ERR_STATE_CORRUPT', `container ${state.id} has no image config`);
   const options = state.config.options;
@@ -57,7 +54,7 @@ async function specFor(dir: string, state: ContainerState): Promise<RuntimeSpec>
     for (const m of state.mounts) {
       if (m.volume === undefined) continue;
       try {
-        await populateVolume(m.volume, state.id, await resolveInRoot(state.rootfs, mountTarget(m)));
+        await populateVolume(root, m.volume, state.id, await resolveInRoot(state.rootfs, mountTarget(m)));
       } catch (err) {
         if (!(err instanceof VolumeError && err.code === 'ERR_VOLUME_IN_USE')) throw err;
       }
@@ -73,10 +70,11 @@ export interface Launched {
 }
 
 /**
- * Launches `state`. `onExit` runs (once) for an attached container when it
- * has exited and its output is drained; `done` of the local run settles after it.
+ * Launches `state`, a container of storage root `root` kept in `dir`. `onExit` runs (once) for an
+ * attached container when it has exited and its output is drained; `done` of the local run settles after it.
  */
 export async function launch(
+  root: string,
   dir: string,
   state: ContainerState,
   detach: boolean,
@@ -87,7 +85,7 @@ export async function launch(
   try {
     await mountRootfs(state);
     crashPoint('start:mounted');
-    const spec = await specFor(dir, state);
+    const spec = await specFor(root, dir, state);
     const cgroup = await Cgroup.create(containerCgroupName(state.id), spec.linux?.resources);
     crashPoint('start:cgroup');
     const owner = selfIdentity();

@@ -13,9 +13,9 @@ import { isActive, observe, recordExit } from './observe.js';
 import { liveness } from '../util/process-identity.js';
 import type { RunRecord } from './runtime-record.js';
 import { signalName } from './signals.js';
-import { localRuns } from './start.js';
 import type { ContainerState } from './state.js';
 import type { ContainerStore } from './store.js';
+import { storageFor } from '../storage.js';
 
 export { signalName };
 
@@ -45,8 +45,8 @@ export async function waitInactive(store: ContainerStore, id: string, ms = 10_00
 }
 
 /** Sends `signal` to PID 1. */
-export function killRun(state: ContainerState, run: RunRecord, signal: NodeJS.Signals | number): void {
-  const local = localRuns.get(state.id);
+export function killRun(store: ContainerStore, state: ContainerState, run: RunRecord, signal: NodeJS.Signals | number): void {
+  const local = storageFor(store.root).localRuns.get(state.id);
   if (local) {
     if (local.proc.running) local.proc.kill(signalName(signal));
     return;
@@ -69,7 +69,7 @@ export async function stopRun(store: ContainerStore, state: ContainerState, run:
     }
     await store.update(state.id, (s) => (s.status === 'paused' ? { ...s, status: 'running' } : s));
   }
-  const local = localRuns.get(state.id);
+  const local = storageFor(store.root).localRuns.get(state.id);
   if (local) {
     await stopContainer(local.proc, { signal: sig, timeoutMs });
     await local.done;

@@ -33,11 +33,14 @@ function notFound(ref: string): ContainerError {
 
 /** The container records under one storage root. */
 export class ContainerStore {
+  /** The storage root. */
+  readonly root: string;
   /** `<root>/containers`. */
   readonly dir: string;
 
   /** @param root storage root; {@link storageRoot} by default. */
   constructor(root: string = storageRoot()) {
+    this.root = root;
     this.dir = join(root, 'containers');
   }
 

@@ -8,8 +8,7 @@ import type { Digest } from '../oci/digest.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/image-types.js';
 import { parseReference } from '../reference/index.js';
 import { collectGarbage, REF_NAME, refOf, Store } from '../store/index.js';
-import { storageRoot } from '../paths.js';
-import { createSnapshotter } from '../snapshot/index.js';
+import { storageFor } from '../storage.js';
 import { loadArchive } from './archive-load.js';
 import { readImageConfig } from './config-read.js';
 import { saveArchive } from './archive-save.js';
@@ -135,7 +134,7 @@ export class Image {
     const image = await Image.get(ref, opts);
     const byName = !/^(sha256:)?[0-9a-f]{6,64}$/.test(ref);
     const key = byName ? refKey(parseReference(ref)) : undefined;
-    const users = await containersUsing(opts.root ?? storageRoot(), image.id, image.digest);
+    const users = await containersUsing(store.root, image.id, image.digest);
     const removed = await store.updateIndex((index) => {
       const mine = index.manifests.filter((d) => d.digest === image.digest);
       const targets = key !== undefined ? mine.filter((d) => refOf(d) === key || (refOf(d) === undefined && key.includes('@'))) : mine;
@@ -156,7 +155,7 @@ export class Image {
     });
     await collectGarbage(store);
     const remaining = await Image.list(opts);
-    createSnapshotter(opts.root ?? storageRoot()).gc({ images: remaining.map((i) => i.config.rootfs.diff_ids) });
+    storageFor(store.root).snapshotter.gc({ images: remaining.map((i) => i.config.rootfs.diff_ids) });
     return removed;
   }
 

@@ -7,9 +7,9 @@ import type { Platform } from '../oci/image-types.js';
 import type { RegistryOptions } from '../registry/options.js';
 import type { ProgressListener } from './progress.js';
 
-/** Where the image store lives. */
+/** Which storage root an operation works on. */
 export interface StoreOptions {
-  /** Storage root (default `$OCIKIT_ROOT`, else `/var/lib/ocikit` as root). */
+  /** Storage root (default `$OCIKIT_ROOT`, else `/var/lib/ocikit` as root, else XDG). */
   root?: string;
 }
 

@@ -19,22 +19,22 @@ function checkContainerId(volume: string, id: string): void {
 }
 
 /**
- * Records that container `containerId` uses volume `name` and returns the host
+ * Records that container `containerId` uses volume `name` of storage root `root` and returns the host
  * path to mount. Acquiring twice for one container counts once.
  *
  * @throws VolumeError `ERR_VOLUME_NOT_FOUND`, `ERR_VOLUME_MOUNT`.
  */
-export async function acquireVolume(name: string, containerId: string): Promise<string> {
+export async function acquireVolume(root: string, name: string, containerId: string): Promise<string> {
   checkContainerId(name, containerId);
-  return withVolumesLock(async () => {
-    const record = await requireRecord(name);
+  return withVolumesLock(root, async () => {
+    const record = await requireRecord(root, name);
     if (!record.usedBy.includes(containerId)) record.usedBy.push(containerId);
     if (Object.keys(record.options).length > 0 && !record.mounted) {
-      await mountOptions(name, record.options, dataDir(name));
+      await mountOptions(name, record.options, dataDir(root, name));
       record.mounted = true;
     }
-    await writeRecord(record);
-    return dataDir(name);
+    await writeRecord(root, record);
+    return dataDir(root, name);
   });
 }
 
@@ -44,12 +44,12 @@ export async function acquireVolume(name: string, containerId: string): Promise<
  *
  * @throws VolumeError `ERR_VOLUME_UNMOUNT` when the last user leaves and the unmount fails.
  */
-export async function releaseVolume(name: string, containerId: string): Promise<void> {
+export async function releaseVolume(root: string, name: string, containerId: string): Promise<void> {
   checkContainerId(name, containerId);
-  await withVolumesLock(async () => {
+  await withVolumesLock(root, async () => {
     let record;
     try {
-      record = await requireRecord(name);
+      record = await requireRecord(root, name);
     } catch (err) {
       if (err instanceof VolumeError && err.code === 'ERR_VOLUME_NOT_FOUND') return;
       throw err;
@@ -58,9 +58,9 @@ export async function releaseVolume(name: string, containerId: string): Promise<
     record.usedBy = record.usedBy.filter((id) => id !== containerId);
     if (record.usedBy.length === before) return;
     if (record.usedBy.length === 0 && record.mounted) {
-      await unmount(name, dataDir(name));
+      await unmount(name, dataDir(root, name));
       record.mounted = false;
     }
-    await writeRecord(record);
+    await writeRecord(root, record);
   });
 }

@@ -23,7 +23,8 @@ export interface PopulateResult {
 
 /**
  * Copies the directory `sourceDir` (the image's content at the mount target,
- * already resolved inside the rootfs by the caller) into volume `name` when the
+ * already resolved inside the rootfs by the caller) into volume `name` of storage
+ * root `root` when the
  * volume is empty. Symlinks are copied as symlinks and never followed; owners,
  * modes and times are kept; extended attributes are not copied.
  *
@@ -33,16 +34,16 @@ export interface PopulateResult {
  *
  * @throws VolumeError `ERR_VOLUME_IN_USE` when another container uses it, `ERR_VOLUME_POPULATE` when copying fails.
  */
-export async function populateVolume(name: string, containerId: string, sourceDir: string): Promise<PopulateResult> {
-  return withVolumesLock(async () => {
-    const record = await requireRecord(name);
+export async function populateVolume(root: string, name: string, containerId: string, sourceDir: string): Promise<PopulateResult> {
+  return withVolumesLock(root, async () => {
+    const record = await requireRecord(root, name);
     const others = record.usedBy.filter((id) => id !== containerId);
     if (others.length > 0) {
       throw new VolumeError('ERR_VOLUME_IN_USE', `volume ${name} is in use by ${others.join(', ')}; not copying image content into it`, {
         volume: name,
       });
     }
-    const target = dataDir(name);
+    const target = dataDir(root, name);
     const result: PopulateResult = { copied: false, skipped: [] };
     try {
       const source = await lstat(sourceDir).catch((err: NodeJS.ErrnoException) => {

@@ -7,7 +7,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VolumeError } from '../errors.js';
-import { storageRoot } from '../paths.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { withLock } from '../util/lock.js';
 
@@ -39,40 +38,40 @@ export function checkVolumeName(name: string): void {
   }
 }
 
-/** The directory holding every volume. */
-export function volumesDir(): string {
-  return join(storageRoot(), 'volumes');
+/** The directory holding every volume of storage root `root`. */
+export function volumesDir(root: string): string {
+  return join(root, 'volumes');
 }
 
 /** The directory of volume `name`. */
-export function volumeDir(name: string): string {
-  return join(volumesDir(), name);
+export function volumeDir(root: string, name: string): string {
+  return join(volumesDir(root), name);
 }
 
 /** The data directory of volume `name`, which containers mount. */
-export function dataDir(name: string): string {
-  return join(volumeDir(name), '_data');
+export function dataDir(root: string, name: string): string {
+  return join(volumeDir(root, name), '_data');
 }
 
-function recordPath(name: string): string {
-  return join(volumeDir(name), 'volume.json');
+function recordPath(root: string, name: string): string {
+  return join(volumeDir(root, name), 'volume.json');
 }
 
 /**
  * Runs `fn` under the lock of the volumes directory, which every change to a
  * volume record takes (creating it first).
  */
-export async function withVolumesLock<T>(fn: () => Promise<T>): Promise<T> {
-  await mkdir(volumesDir(), { recursive: true, mode: 0o700 });
-  return withLock(join(volumesDir(), '.lock'), fn);
+export async function withVolumesLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(volumesDir(root), { recursive: true, mode: 0o700 });
+  return withLock(join(volumesDir(root), '.lock'), fn);
 }
 
 /** Reads the record of `name`, or `undefined` when there is no such volume. */
-export async function readRecord(name: string): Promise<VolumeRecord | undefined> {
+export async function readRecord(root: string, name: string): Promise<VolumeRecord | undefined> {
   checkVolumeName(name);
   let text: string;
   try {
-    text = await readFile(recordPath(name), 'utf8');
+    text = await readFile(recordPath(root, name), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -88,15 +87,15 @@ export async function readRecord(name: string): Promise<VolumeRecord | undefined
 }
 
 /** Reads the record of `name`, failing with `ERR_VOLUME_NOT_FOUND` when absent. */
-export async function requireRecord(name: string): Promise<VolumeRecord> {
-  const record = await readRecord(name);
+export async function requireRecord(root: string, name: string): Promise<VolumeRecord> {
+  const record = await readRecord(root, name);
   if (record === undefined) throw new VolumeError('ERR_VOLUME_NOT_FOUND', `no such volume: ${name}`, { volume: name });
   return record;
 }
 
 /** Writes the record atomically. Call under {@link withVolumesLock}. */
-export async function writeRecord(record: VolumeRecord): Promise<void> {
-  await writeJsonAtomic(recordPath(record.name), record);
+export async function writeRecord(root: string, record: VolumeRecord): Promise<void> {
+  await writeJsonAtomic(recordPath(root, record.name), record);
 }
 
 function isStringMap(v: unknown): v is Record<string, string> {

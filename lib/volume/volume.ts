@@ -8,6 +8,8 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VolumeError } from '../errors.js';
 import { logger } from '../log.js';
+import type { StoreOptions } from '../image/options.js';
+import { resolveRoot } from '../paths.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { checkDriverOptions, unmount } from './local-mount.js';
 import {
@@ -28,7 +30,7 @@ const log = logger('volume');
 export const ANONYMOUS_VOLUME_LABEL = 'com.docker.volume.anonymous';
 
 /** Options of {@link Volume.create}. */
-export interface VolumeCreateOptions {
+export interface VolumeCreateOptions extends StoreOptions {
   /** Labels to attach. */
   labels?: Record<string, string>;
   /**
@@ -40,13 +42,13 @@ export interface VolumeCreateOptions {
 }
 
 /** Options of {@link Volume.remove}. */
-export interface VolumeRemoveOptions {
+export interface VolumeRemoveOptions extends StoreOptions {
   /** Remove the volume even when containers use it. */
   force?: boolean;
 }
 
 /** Options of {@link Volume.list}. */
-export interface VolumeListOptions {
+export interface VolumeListOptions extends StoreOptions {
   /** Only volumes no container uses (`true`) or only used ones (`false`). */
   dangling?: boolean;
   /** Only volumes with this label: `key` or `key=value`. */
@@ -54,7 +56,7 @@ export interface VolumeListOptions {
 }
 
 /** Options of {@link Volume.prune}. */
-export interface VolumePruneOptions {
+export interface VolumePruneOptions extends StoreOptions {
   /** Also remove unused named volumes, not only anonymous ones. */
   all?: boolean;
 }
@@ -95,10 +97,13 @@ export class Volume {
   readonly options: Readonly<Record<string, string>>;
   /** Ids of the containers that used the volume when this object was read. */
   readonly usedBy: readonly string[];
+  /** The storage root it lives in. */
+  readonly #root: string;
 
-  private constructor(record: VolumeRecord) {
+  private constructor(root: string, record: VolumeRecord) {
+    this.#root = root;
     this.name = record.name;
-    this.mountpoint = dataDir(record.name);
+    this.mountpoint = dataDir(root, record.name);
     this.createdAt = new Date(record.createdAt);
     this.labels = Object.freeze({ ...record.labels });
     this.options = Object.freeze({ ...record.options });
@@ -123,9 +128,10 @@ export class Volume {
     if (anonymous) labels[ANONYMOUS_VOLUME_LABEL] = '';
     const driverOpts = { ...(options.driverOpts ?? {}) };
     checkDriverOptions(volumeName, driverOpts);
+    const root = resolveRoot(options.root);
 
-    return withVolumesLock(async () => {
-      const existing = await readRecord(volumeName);
+    return withVolumesLock(root, async () => {
+      const existing = await readRecord(root, volumeName);
       if (existing !== undefined) {
         const conflict =
           (options.labels !== undefined && !sameMap(existing.labels, labels)) ||
@@ -135,7 +141,7 @@ export class Volume {
             volume: volumeName,
           });
         }
-        return new Volume(existing);
+        return new Volume(root, existing);
       }
       const record: VolumeRecord = {
         name: volumeName,
@@ -146,18 +152,18 @@ export class Volume {
         mounted: false,
       };
       // build the volume beside its final place, then rename it in: it appears whole or not at all
-      const staging = join(volumesDir(), `.creating-${randomBytes(8).toString('hex')}`);
+      const staging = join(volumesDir(root), `.creating-${randomBytes(8).toString('hex')}`);
       try {
         await mkdir(join(staging, '_data'), { recursive: true, mode: 0o755 });
         await writeJsonAtomic(join(staging, 'volume.json'), record);
-        await rm(volumeDir(volumeName), { recursive: true, force: true }); // a half-made volume with no volume.json
-        await rename(staging, volumeDir(volumeName));
+        await rm(volumeDir(root, volumeName), { recursive: true, force: true }); // a half-made volume with no volume.json
+        await rename(staging, volumeDir(root, volumeName));
       } catch (err) {
         await rm(staging, { recursive: true, force: true });
         throw new VolumeError('ERR_VOLUME_CREATE', `cannot create volume ${volumeName}`, { cause: err, volume: volumeName });
       }
       log('created volume %s', volumeName);
-      return new Volume(record);
+      return new Volume(root, record);
     });
   }
 
@@ -166,24 +172,26 @@ export class Volume {
    *
    * @throws VolumeError `ERR_VOLUME_NOT_FOUND`, `ERR_INVALID_VOLUME_NAME`.
    */
-  static async get(name: string): Promise<Volume> {
-    return new Volume(await requireRecord(name));
+  static async get(name: string, options: StoreOptions = {}): Promise<Volume> {
+    const root = resolveRoot(options.root);
+    return new Volume(root, await requireRecord(root, name));
   }
 
   /** Every volume, sorted by name, optionally filtered. */
   static async list(options: VolumeListOptions = {}): Promise<Volume[]> {
+    const root = resolveRoot(options.root);
     let names: string[];
     try {
-      names = await readdir(volumesDir());
+      names = await readdir(volumesDir(root));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new VolumeError('ERR_VOLUME_READ', `cannot list ${volumesDir()}`, { cause: err });
+      throw new VolumeError('ERR_VOLUME_READ', `cannot list ${volumesDir(root)}`, { cause: err });
     }
     const volumes: Volume[] = [];
     for (const name of names.filter((n) => !n.startsWith('.')).sort()) {
-      const record = await readRecord(name);
+      const record = await readRecord(root, name);
       if (record === undefined) continue;
-      const volume = new Volume(record);
+      const volume = new Volume(root, record);
       if (options.dangling !== undefined && (volume.usedBy.length === 0) !== options.dangling) continue;
       if (options.label !== undefined && !hasLabel(volume.labels, options.label)) continue;
       volumes.push(volume);
@@ -199,18 +207,19 @@ export class Volume {
    */
   static async remove(name: string, options: VolumeRemoveOptions = {}): Promise<void> {
     checkVolumeName(name);
-    const trash = join(volumesDir(), `.removing-${randomBytes(8).toString('hex')}`);
-    await withVolumesLock(async () => {
-      const record = await requireRecord(name);
+    const root = resolveRoot(options.root);
+    const trash = join(volumesDir(root), `.removing-${randomBytes(8).toString('hex')}`);
+    await withVolumesLock(root, async () => {
+      const record = await requireRecord(root, name);
       if (record.usedBy.length > 0 && options.force !== true) {
         throw new VolumeError('ERR_VOLUME_IN_USE', `volume ${name} is in use by ${record.usedBy.join(', ')}`, { volume: name });
       }
       if (record.mounted) {
-        await unmount(name, dataDir(name));
+        await unmount(name, dataDir(root, name));
         record.mounted = false;
-        await writeRecord(record);
+        await writeRecord(root, record);
       }
-      await rename(volumeDir(name), trash);
+      await rename(volumeDir(root, name), trash);
     });
     // the volume is gone from every listing now; deleting its data can take its time (symlinks are not followed)
     try {
@@ -226,11 +235,12 @@ export class Volume {
 
   /** Removes unused anonymous volumes (every unused volume with `all`) and returns their names. */
   static async prune(options: VolumePruneOptions = {}): Promise<string[]> {
+    const root = resolveRoot(options.root);
     const removed: string[] = [];
-    for (const volume of await Volume.list({ dangling: true })) {
+    for (const volume of await Volume.list({ root, dangling: true })) {
       if (options.all !== true && !(ANONYMOUS_VOLUME_LABEL in volume.labels)) continue;
       try {
-        await Volume.remove(volume.name);
+        await Volume.remove(volume.name, { root });
         removed.push(volume.name);
       } catch (err) {
         // a container took it, or another process removed it, since the listing
@@ -242,11 +252,11 @@ export class Volume {
 
   /** The current state, shaped like `docker volume inspect`. */
   async inspect(): Promise<VolumeInspect> {
-    const record = await requireRecord(this.name);
+    const record = await requireRecord(this.#root, this.name);
     return {
       Name: record.name,
       Driver: 'local',
-      Mountpoint: dataDir(record.name),
+      Mountpoint: dataDir(this.#root, record.name),
       CreatedAt: record.createdAt,
       Labels: { ...record.labels },
       Scope: 'local',
@@ -255,8 +265,8 @@ export class Volume {
   }
 
   /** Removes this volume; see {@link Volume.remove}. */
-  async remove(options: VolumeRemoveOptions = {}): Promise<void> {
-    await Volume.remove(this.name, options);
+  async remove(options: Omit<VolumeRemoveOptions, 'root'> = {}): Promise<void> {
+    await Volume.remove(this.name, { ...options, root: this.#root });
   }
 }
 

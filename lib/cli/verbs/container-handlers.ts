@@ -5,12 +5,11 @@
  * @module
  */
 import { createWriteStream, lstatSync, mkdirSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Container } from '../../container/container.js';
-import { localRuns } from '../../container/start.js';
-import { exitCodeOf } from '../../container/observe.js';
 import { CliError, ContainerError, ImageError, SyscallError } from '../../errors.js';
 import { Image } from '../../image/image.js';
 import type { CliIo, VerbHandler } from '../command.js';
@@ -26,6 +25,10 @@ import { extractLocal, tarOfLocal } from './local-tar.js';
 import { logsVerb } from './logs-verb.js';
 
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Docker's exit code of a process: its code, or 128 + the number of the signal that killed it. */
+const exitCodeOf = (s: { exitCode: number | null; signal: NodeJS.Signals | null }): number =>
+  s.exitCode ?? 128 + (s.signal !== null ? constants.signals[s.signal] : 9);
 
 /** The exit code Docker gives when the container's command cannot start: 127 not found, 126 cannot be invoked, else 125. */
 export function startFailureCode(err: unknown): number {
@@ -136,8 +139,7 @@ async function runAttached(c: Container, io: CliIo, interactive: boolean, tty: b
     return startFailureCode(err);
   }
   const streams = c.attach();
-  const local = localRuns.get(c.id);
-  const undo = connect(io, interactive && wants('stdin') ? streams.stdin : null, tty, local?.proc.ptyMaster != null ? (r, col) => local.proc.resize(r, col) : undefined);
+  const undo = connect(io, interactive && wants('stdin') ? streams.stdin : null, tty, tty ? (r, col) => c.resize(r, col) : undefined);
   // Like `docker run --sig-proxy`: SIGINT and SIGTERM go to the container (a terminal in raw mode sends ^C itself).
   const proxy = (signal: NodeJS.Signals): void => {
     c.kill(signal).catch(() => undefined);

@@ -41,13 +41,13 @@ maybe('local driver options (mounts, needs root)', () => {
     const v = await Volume.create('fast', { driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=1m,mode=0755' } });
     expect((await v.inspect()).Options).toEqual({ type: 'tmpfs', device: 'tmpfs', o: 'size=1m,mode=0755' });
     expect(await mountedType(v.mountpoint)).toBeUndefined();
-    await acquireVolume('fast', 'c1');
+    await acquireVolume(root, 'fast', 'c1');
     expect(await mountedType(v.mountpoint)).toBe('tmpfs');
-    await acquireVolume('fast', 'c2');
+    await acquireVolume(root, 'fast', 'c2');
     await writeFile(join(v.mountpoint, 'f'), 'in tmpfs');
-    await releaseVolume('fast', 'c1');
+    await releaseVolume(root, 'fast', 'c1');
     expect(await mountedType(v.mountpoint)).toBe('tmpfs');
-    await releaseVolume('fast', 'c2');
+    await releaseVolume(root, 'fast', 'c2');
     expect(await mountedType(v.mountpoint)).toBeUndefined();
     expect(await readdir(v.mountpoint)).toEqual([]);
   });
@@ -57,9 +57,9 @@ maybe('local driver options (mounts, needs root)', () => {
     try {
       await writeFile(join(src, 'hello'), 'from host');
       const v = await Volume.create('bound', { driverOpts: { type: 'none', device: src, o: 'bind' } });
-      await acquireVolume('bound', 'c1');
+      await acquireVolume(root, 'bound', 'c1');
       expect(await readFile(join(v.mountpoint, 'hello'), 'utf8')).toBe('from host');
-      await releaseVolume('bound', 'c1');
+      await releaseVolume(root, 'bound', 'c1');
       expect(await readdir(v.mountpoint)).toEqual([]);
       expect(await readFile(join(src, 'hello'), 'utf8')).toBe('from host');
     } finally {
@@ -72,7 +72,7 @@ maybe('local driver options (mounts, needs root)', () => {
     try {
       await writeFile(join(src, 'precious'), 'keep');
       const v = await Volume.create('bound', { driverOpts: { type: 'none', device: src, o: 'bind' } });
-      await acquireVolume('bound', 'c1');
+      await acquireVolume(root, 'bound', 'c1');
       await Volume.remove('bound', { force: true });
       expect(await mountedType(v.mountpoint)).toBeUndefined();
       expect(await readFile(join(src, 'precious'), 'utf8')).toBe('keep');
@@ -83,7 +83,7 @@ maybe('local driver options (mounts, needs root)', () => {
 
   it('reports a mount that fails and records no user', async () => {
     await Volume.create('broken', { driverOpts: { type: 'none', device: join(root, 'does-not-exist'), o: 'bind' } });
-    await expect(acquireVolume('broken', 'c1')).rejects.toMatchObject({ code: 'ERR_VOLUME_MOUNT', volume: 'broken' });
+    await expect(acquireVolume(root, 'broken', 'c1')).rejects.toMatchObject({ code: 'ERR_VOLUME_MOUNT', volume: 'broken' });
     expect((await Volume.get('broken')).usedBy).toEqual([]);
   });
 });

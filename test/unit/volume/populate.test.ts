@@ -38,8 +38,8 @@ describe('populateVolume', () => {
     await chmod(src, 0o750);
 
     const v = await Volume.create('data');
-    await acquireVolume('data', 'c1');
-    const result = await populateVolume('data', 'c1', src);
+    await acquireVolume(root, 'data', 'c1');
+    const result = await populateVolume(root, 'data', 'c1', src);
     expect(result).toEqual({ copied: true, skipped: ['fifo'] });
     expect((await readdir(v.mountpoint)).sort()).toEqual(['abs-link', 'etc', 'secret']);
     expect(await readFile(join(v.mountpoint, 'etc', 'conf.d', 'a.conf'), 'utf8')).toBe('a=1');
@@ -60,7 +60,7 @@ describe('populateVolume', () => {
     await symlink('tool', join(src, 'l'));
     execFileSync('chown', ['-h', '7:8', join(src, 'l')]);
     const v = await Volume.create('data');
-    await populateVolume('data', 'c1', src);
+    await populateVolume(root, 'data', 'c1', src);
     const tool = await stat(join(v.mountpoint, 'tool'));
     expect([tool.uid, tool.gid, tool.mode & 0o7777]).toEqual([1234, 5678, 0o4755]);
     const d = await stat(join(v.mountpoint, 'd'));
@@ -73,7 +73,7 @@ describe('populateVolume', () => {
     await writeFile(join(src, 'from-image'), 'x');
     const v = await Volume.create('data');
     await writeFile(join(v.mountpoint, 'mine'), 'y');
-    expect(await populateVolume('data', 'c1', src)).toEqual({ copied: false, skipped: [] });
+    expect(await populateVolume(root, 'data', 'c1', src)).toEqual({ copied: false, skipped: [] });
     expect(await readdir(v.mountpoint)).toEqual(['mine']);
   });
 
@@ -85,7 +85,7 @@ describe('populateVolume', () => {
       await symlink(outside, join(src, 'link'));
       await writeFile(join(src, 'file'), 'f');
       for (const p of [join(src, 'missing'), join(src, 'file'), join(src, 'link')]) {
-        expect(await populateVolume('data', 'c1', p)).toEqual({ copied: false, skipped: [] });
+        expect(await populateVolume(root, 'data', 'c1', p)).toEqual({ copied: false, skipped: [] });
       }
       expect(await readdir(v.mountpoint)).toEqual([]);
     } finally {
@@ -96,12 +96,12 @@ describe('populateVolume', () => {
   it('refuses while another container uses the volume', async () => {
     await writeFile(join(src, 'f'), 'x');
     const v = await Volume.create('data');
-    await acquireVolume('data', 'other');
-    await expect(populateVolume('data', 'c1', src)).rejects.toMatchObject({ code: 'ERR_VOLUME_IN_USE', volume: 'data' });
+    await acquireVolume(root, 'data', 'other');
+    await expect(populateVolume(root, 'data', 'c1', src)).rejects.toMatchObject({ code: 'ERR_VOLUME_IN_USE', volume: 'data' });
     expect(await readdir(v.mountpoint)).toEqual([]);
   });
 
   it('fails with ERR_VOLUME_NOT_FOUND for a missing volume', async () => {
-    await expect(populateVolume('nope', 'c1', src)).rejects.toMatchObject({ code: 'ERR_VOLUME_NOT_FOUND' });
+    await expect(populateVolume(root, 'nope', 'c1', src)).rejects.toMatchObject({ code: 'ERR_VOLUME_NOT_FOUND' });
   });
 });

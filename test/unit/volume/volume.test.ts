@@ -128,7 +128,7 @@ describe('Volume.list', () => {
     await Volume.create('a', { labels: { tier: 'web' } });
     await Volume.create('c');
     await mkdir(join(root, 'volumes', 'half', '_data'), { recursive: true });
-    await acquireVolume('c', 'ctr1');
+    await acquireVolume(root, 'c', 'ctr1');
     expect((await Volume.list()).map((v) => v.name)).toEqual(['a', 'b', 'c']);
     expect((await Volume.list({ dangling: true })).map((v) => v.name)).toEqual(['a', 'b']);
     expect((await Volume.list({ dangling: false })).map((v) => v.name)).toEqual(['c']);
@@ -172,38 +172,38 @@ describe('Volume.remove and in-use tracking', () => {
 
   it('refuses to remove a volume in use unless forced', async () => {
     await Volume.create('v');
-    expect(await acquireVolume('v', 'c1')).toBe(join(root, 'volumes', 'v', '_data'));
-    await acquireVolume('v', 'c1');
-    await acquireVolume('v', 'c2');
+    expect(await acquireVolume(root, 'v', 'c1')).toBe(join(root, 'volumes', 'v', '_data'));
+    await acquireVolume(root, 'v', 'c1');
+    await acquireVolume(root, 'v', 'c2');
     expect((await Volume.get('v')).usedBy).toEqual(['c1', 'c2']);
     await expect(Volume.remove('v')).rejects.toThrow(/volume v is in use by c1, c2/);
-    await releaseVolume('v', 'c1');
-    await releaseVolume('v', 'unknown');
+    await releaseVolume(root, 'v', 'c1');
+    await releaseVolume(root, 'v', 'unknown');
     expect(await code(Volume.remove('v'))).toBe('ERR_VOLUME_IN_USE');
-    await releaseVolume('v', 'c2');
+    await releaseVolume(root, 'v', 'c2');
     expect((await Volume.get('v')).usedBy).toEqual([]);
     await Volume.remove('v');
 
     await Volume.create('w');
-    await acquireVolume('w', 'c3');
+    await acquireVolume(root, 'w', 'c3');
     await Volume.remove('w', { force: true });
     expect(await code(Volume.get('w'))).toBe('ERR_VOLUME_NOT_FOUND');
-    await expect(releaseVolume('w', 'c3')).resolves.toBeUndefined();
+    await expect(releaseVolume(root, 'w', 'c3')).resolves.toBeUndefined();
   });
 
   it('validates container ids and volume existence', async () => {
     await Volume.create('v');
-    expect(await code(acquireVolume('v', '../x'))).toBe('ERR_INVALID_CONTAINER_ID');
-    expect(await code(acquireVolume('v', ''))).toBe('ERR_INVALID_CONTAINER_ID');
-    expect(await code(acquireVolume('missing', 'c1'))).toBe('ERR_VOLUME_NOT_FOUND');
+    expect(await code(acquireVolume(root, 'v', '../x'))).toBe('ERR_INVALID_CONTAINER_ID');
+    expect(await code(acquireVolume(root, 'v', ''))).toBe('ERR_INVALID_CONTAINER_ID');
+    expect(await code(acquireVolume(root, 'missing', 'c1'))).toBe('ERR_VOLUME_NOT_FOUND');
   });
 
   it('counts concurrent acquisitions exactly', async () => {
     await Volume.create('v');
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
-    await Promise.all(ids.map((id) => acquireVolume('v', id)));
+    await Promise.all(ids.map((id) => acquireVolume(root, 'v', id)));
     expect([...(await Volume.get('v')).usedBy].sort()).toEqual([...ids].sort());
-    await Promise.all(ids.slice(0, 15).map((id) => releaseVolume('v', id)));
+    await Promise.all(ids.slice(0, 15).map((id) => releaseVolume(root, 'v', id)));
     expect([...(await Volume.get('v')).usedBy].sort()).toEqual(ids.slice(15).sort());
   });
 });
@@ -213,7 +213,7 @@ describe('Volume.prune', () => {
     const anon = await Volume.create();
     const anonUsed = await Volume.create();
     await Volume.create('named');
-    await acquireVolume(anonUsed.name, 'c1');
+    await acquireVolume(root, anonUsed.name, 'c1');
     expect(await Volume.prune()).toEqual([anon.name]);
     expect((await Volume.list()).map((v) => v.name).sort()).toEqual([anonUsed.name, 'named'].sort());
     expect(await Volume.prune({ all: true })).toEqual(['named']);
