@@ -99,6 +99,22 @@ function notRunning(id: string): ContainerError {
 }
 
 /**
+ * Creates the records of a container. A name held by a container that observing it collects (a
+ * disposable one whose owner died) is taken once that one is gone; nothing else is swept.
+ */
+async function createNamed(storage: Storage, img: Image, ref: string, options: RunOptions): Promise<ContainerState> {
+  const st = storage.containers;
+  try {
+    return await createOnDisk(st, img, ref, options);
+  } catch (err) {
+    if (!(err instanceof ContainerError && err.code === 'ERR_NAME_IN_USE') || options.name === undefined) throw err;
+    const holder = await st.find(options.name).catch(() => undefined);
+    if (holder === undefined || !(await observe(st, holder)).removed) throw err;
+    return createOnDisk(st, img, ref, options);
+  }
+}
+
+/**
  * A container of a storage root.
  *
  * ```ts
@@ -135,7 +151,6 @@ export class Container {
     requireRoot('container create');
     const { root: _root, ...recorded } = options; // the record lives in its root: it does not name it
     const storage = storageFor(options.root);
-    await collectGarbage(storage.containers).catch(() => undefined); // a corrupt record elsewhere must not block this one
     let img: Image;
     let ref: string;
     if (typeof image === 'string') {
@@ -153,7 +168,7 @@ export class Container {
       }
       ref = (await image.references())[0] ?? image.id;
     }
-    return new Container(storage, await createOnDisk(storage.containers, img, ref, recorded));
+    return new Container(storage, await createNamed(storage, img, ref, recorded));
   }
 
   /** Creates and starts a container, like `docker run` (`rm`: removed once it exits). */
@@ -168,11 +183,17 @@ export class Container {
     return c;
   }
 
-  /** The container with this id, name or unique id prefix. @throws ContainerError `ERR_CONTAINER_NOT_FOUND`. */
+  /**
+   * The container with this id, name or unique id prefix, as it is now (a disposable container
+   * whose owner died is collected and not found). Only that container is looked at.
+   *
+   * @throws ContainerError `ERR_CONTAINER_NOT_FOUND`, `ERR_AMBIGUOUS_ID`.
+   */
   static async get(ref: string, options: StoreOptions = {}): Promise<Container> {
     const storage = storageFor(options.root);
-    await collectGarbage(storage.containers).catch(() => undefined); // a corrupt record elsewhere must not block this one
-    return new Container(storage, await storage.containers.find(ref));
+    const seen = await observe(storage.containers, await storage.containers.find(ref));
+    if (seen.removed) throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `no such container: ${ref}`);
+    return new Container(storage, seen.state);
   }
 
   /** Containers of the storage root (running ones unless `all`), oldest first, seen from any process. */
