@@ -270,7 +270,7 @@ export class Container {
       try {
         seen = await observe(st, await st.get(this.id));
       } catch (err) {
-        if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `container ${this.id} was removed before its exit was seen`);
+        if (err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND') throw new ContainerError('ERR_CONTAINER_NOT_FOUND', `container ${this.id} was removed before its exit was seen`);
         throw err;
       }
       const s = seen.state;
@@ -358,7 +358,7 @@ export class Container {
     try {
       state = await this.#state();
     } catch (err) {
-      if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') return;
+      if (err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND') return;
       throw err;
     }
     if (isActive(state)) {
@@ -372,7 +372,7 @@ export class Container {
     try {
       state = await st.get(this.id);
     } catch (err) {
-      if ((err as ContainerError).code === 'ERR_CONTAINER_NOT_FOUND') return;
+      if (err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND') return;
       throw err;
     }
     this.#storage.adopted.delete(this.id);
@@ -567,7 +567,7 @@ export class Container {
     try {
       await this.stop();
     } catch (err) {
-      if ((err as ContainerError).code !== 'ERR_CONTAINER_NOT_FOUND') throw err;
+      if (!(err instanceof ContainerError && err.code === 'ERR_CONTAINER_NOT_FOUND')) throw err;
     }
     await this.remove({ force: true, volumes: true });
   }
