@@ -1,10 +1,11 @@
 // Pins the shapes of the main entry's calls: a changed parameter or result type fails
-// `npm run typecheck`. (Container and Volume follow with their storage-root options.)
+// `npm run typecheck`.
 import type { Readable } from 'node:stream';
 import type {
   Digest, Image, ImageInspect, ImportOptions, PullOptions, PushOptions, Registry, RegistryOptions, RemoveOptions,
   SaveOptions, StoreOptions, HistoryItem, FetchedManifest, Descriptor, BlobReadOptions, ListOptions,
-  RegistryCredentials, HostInfo, InfoOptions, info,
+  RegistryCredentials, HostInfo, InfoOptions, info, Container, RunOptions, ContainerListOptions, Volume,
+  VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions, VolumePruneOptions,
 } from '../../lib/index.js';
 import type { Equal, Expect } from './equal.js';
 
@@ -36,6 +37,25 @@ export type RegistryShapes = [
   Expect<Equal<Fn<Registry['listTags']>, (repo: string, opts?: ListOptions) => Promise<string[]>>>,
   Expect<Equal<Fn<Registry['catalog']>, (opts?: ListOptions) => Promise<string[]>>>,
   Expect<Equal<Fn<Registry['login']>, (credentials: RegistryCredentials) => Promise<void>>>,
+];
+
+export type ContainerShapes = [
+  Expect<Equal<Fn<typeof Container.create>, (image: string | Image, options?: RunOptions) => Promise<Container>>>,
+  Expect<Equal<Fn<typeof Container.run>, (image: string | Image, options?: RunOptions) => Promise<Container>>>,
+  Expect<Equal<Fn<typeof Container.get>, (ref: string, options?: StoreOptions) => Promise<Container>>>,
+  Expect<Equal<Fn<typeof Container.list>, (options?: ContainerListOptions) => Promise<Container[]>>>,
+  Expect<Equal<Fn<Container['resize']>, (rows: number, cols: number) => void>>,
+  Expect<Equal<RunOptions['root'], string | undefined>>,
+  Expect<Equal<ContainerListOptions['root'], string | undefined>>,
+];
+
+export type VolumeShapes = [
+  Expect<Equal<Fn<typeof Volume.create>, (name?: string, options?: VolumeCreateOptions) => Promise<Volume>>>,
+  Expect<Equal<Fn<typeof Volume.get>, (name: string, options?: StoreOptions) => Promise<Volume>>>,
+  Expect<Equal<Fn<typeof Volume.list>, (options?: VolumeListOptions) => Promise<Volume[]>>>,
+  Expect<Equal<Fn<typeof Volume.remove>, (name: string, options?: VolumeRemoveOptions) => Promise<void>>>,
+  Expect<Equal<Fn<typeof Volume.prune>, (options?: VolumePruneOptions) => Promise<string[]>>>,
+  Expect<Equal<VolumeCreateOptions['root'], string | undefined>>,
 ];
 
 export type InfoShape = Expect<Equal<Fn<typeof info>, (opts?: InfoOptions) => Promise<HostInfo>>>;
