@@ -201,7 +201,7 @@ pub(super) fn finish_process(plan: &Plan) -> Result<(), Fail> {
     let empty = c"";
     // rustix has no execveat (only in its `runtime` feature, as for rt_sigaction)
     let r: R = unsafe {
-        sc!(nr::EXECVEAT, HELPER_FD, p(empty), plan.helper_argv_ptrs.as_ptr(), plan.envp_ptrs.as_ptr(), AT_EMPTY_PATH)
+        sc!(nr::EXECVEAT, HELPER_FD, p(empty), plan.exec.helper_argv_ptrs.as_ptr(), plan.exec.envp_ptrs.as_ptr(), AT_EMPTY_PATH)
     };
     // execveat returns only on failure; ENOEXEC stands in should it ever return success
     let errno = r.err().unwrap_or(Errno(8));

@@ -129,7 +129,7 @@ fn spawn_with(spec: &Spec, opts: &Options, sockets: Option<[i32; 2]>) -> Result<
                 report.failed = true;
                 report.errno = errno.0;
                 report.step = "execve";
-                report.path = Some(&*plan.arg0 as *const std::ffi::CStr);
+                report.path = Some(&*plan.exec.arg0 as *const std::ffi::CStr);
             }
             // a container process stopped the child before its first exec went through: it may
             // still hold our memory, so it must not live on once we are dumpable again

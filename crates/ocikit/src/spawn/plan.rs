@@ -15,7 +15,7 @@ use crate::sys::SysError;
 use rustix::fs::Gid;
 use rustix::process::Resource;
 use rustix::thread::{LinkNameSpaceType, ThreadNameSpaceType};
-use std::ffi::{c_char, CString};
+use std::ffi::CString;
 
 /// What the caller adds to the spec: stdio, cgroup, lifetime.
 #[derive(Clone, Debug, Default)]
@@ -68,13 +68,8 @@ pub struct Plan {
     pub no_new_privs: bool,
     pub seccomp: Option<Program>,
     pub cwd: CString,
-    pub arg0: CString,
-    pub argv: Vec<CString>,
-    pub envp: Vec<CString>,
-    pub envp_ptrs: Vec<*const c_char>,
-    /// `ocikit-exec`'s argv: its name, the number of candidates, the candidates, then `argv`.
-    pub helper_argv: Vec<CString>,
-    pub helper_argv_ptrs: Vec<*const c_char>,
+    /// What the child execs: `ocikit-exec`'s argv and the environment (see [`ExecArgs`]).
+    pub exec: ExecArgs,
     /// The sealed `ocikit-exec` memfd the child execs (see [`super::exe`]).
     pub helper_fd: i32,
     /// Write end of the pipe on which `ocikit-exec` reports a failed exec (set by the spawner).
@@ -99,7 +94,7 @@ impl Plan {
         let rootfs = if exec { None } else { Some(rootfs_plan(spec)?) };
         let (caps, seccomp) = privileges(spec, opts.default_seccomp)?;
         let rlimits = rlimits(p)?;
-        let ExecArgs { arg0, argv, envp, envp_ptrs, helper_argv, helper_argv_ptrs } = exec_args(p)?;
+        let exec_args = exec_args(p)?;
         let (rows, cols) = p.console_size.unwrap_or((24, 80));
         let names = |v: &Option<String>, what| if exec { Ok(None) } else { v.as_deref().map(|h| cs(h, what)).transpose() };
 
@@ -129,12 +124,7 @@ impl Plan {
             no_new_privs: p.no_new_privileges,
             seccomp,
             cwd: cs(&p.cwd, "process.cwd")?,
-            arg0,
-            argv,
-            envp,
-            envp_ptrs,
-            helper_argv,
-            helper_argv_ptrs,
+            exec: exec_args,
             helper_fd: super::exe::helper_fd()?,
             report_fd: -1,
         })

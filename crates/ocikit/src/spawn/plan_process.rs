@@ -66,6 +66,7 @@ pub struct ExecArgs {
     pub argv: Vec<CString>,
     pub envp: Vec<CString>,
     pub envp_ptrs: Vec<*const c_char>,
+    /// `ocikit-exec`'s argv: its name, the number of candidates, the candidates, then `argv`.
     pub helper_argv: Vec<CString>,
     pub helper_argv_ptrs: Vec<*const c_char>,
 }
