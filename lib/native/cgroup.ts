@@ -20,6 +20,11 @@ import { limiter } from '../util/limit.js';
  */
 const heavy = limiter(1, 20);
 
+/** One of the heavy calls: through the limiter, then off the JS thread. */
+function heavyCall<T>(call: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return heavy(() => callNativeAsync(call, signal), signal);
+}
+
 /** Counters of a cgroup (bytes, nanoseconds, tasks); null where unlimited or not reported. */
 export type CgroupStats = NativeCgroupStats;
 
@@ -70,11 +75,11 @@ export class Cgroup {
 
   /** Stops every process (v1 freezer / v2 cgroup.freeze); resolves once frozen (off the JS thread). */
   async freeze(options: { signal?: AbortSignal } = {}): Promise<void> {
-    await heavy(() => callNativeAsync(() => native().cgroupFreeze([...this.paths], options.signal), options.signal), options.signal);
+    await heavyCall(() => native().cgroupFreeze([...this.paths], options.signal), options.signal);
   }
 
   async thaw(options: { signal?: AbortSignal } = {}): Promise<void> {
-    await heavy(() => callNativeAsync(() => native().cgroupThaw([...this.paths], options.signal), options.signal), options.signal);
+    await heavyCall(() => native().cgroupThaw([...this.paths], options.signal), options.signal);
   }
 
   stats(): CgroupStats {
@@ -92,7 +97,7 @@ export class Cgroup {
    */
   async killAll(signal: NodeJS.Signals | number = 'SIGKILL', options: { signal?: AbortSignal } = {}): Promise<void> {
     const n = signalNumber(signal);
-    await heavy(() => callNativeAsync(() => native().cgroupKillAll([...this.paths], n, options.signal), options.signal), options.signal);
+    await heavyCall(() => native().cgroupKillAll([...this.paths], n, options.signal), options.signal);
   }
 
   /** Pids of the processes in it (host pid namespace). */
@@ -106,6 +111,6 @@ export class Cgroup {
    */
   async remove(options: { signal?: AbortSignal } = {}): Promise<void> {
     const levels = this.name && !this.name.startsWith('/') ? this.name.split('/').filter(Boolean).length - 1 : 0;
-    await heavy(() => callNativeAsync(() => native().cgroupRemove([...this.paths], levels, options.signal), options.signal), options.signal);
+    await heavyCall(() => native().cgroupRemove([...this.paths], levels, options.signal), options.signal);
   }
 }
