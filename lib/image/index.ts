@@ -7,6 +7,4 @@ export { Image } from './image.js';
 export type { PullOptions, PushOptions, RemoveOptions, SaveOptions, StoreOptions, ArchiveFormat } from './options.js';
 export type { ProgressEvent, ProgressListener, ProgressState } from './progress.js';
 export type { ImageInspect, HistoryItem } from './inspect.js';
-export { hostPlatform, parsePlatform, formatPlatform, checkPlatform, KNOWN_OS, KNOWN_ARCHITECTURES } from './platform.js';
 export type { ImportOptions } from './import.js';
-export { applyConfigChanges } from './config-changes.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { formatPlatform, hostPlatform, parsePlatform } from '../../../lib/image/index.js';
+import { formatPlatform, hostPlatform, parsePlatform } from '../../../lib/image/platform.js';
 import { selectManifest } from '../../../lib/image/platform.js';
 import { blobReporter, mapLimit, shortId } from '../../../lib/image/progress.js';
 import type { ImageIndex } from '../../../lib/oci/index.js';
